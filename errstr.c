@@ -1,0 +1,52 @@
+/* errstr -- words for every module's error code.  MIT licensed. */
+#include <stdio.h>
+
+#include "errstr.h"
+#include "chunk.h"
+#include "http.h"
+
+struct errdesc {
+	int code;
+	const char *name;
+	const char *text;
+};
+
+#define ERR_ROW(name, code, text) { code, #name, text },
+static const struct errdesc table[] = {
+	CHUNK_ERRORS(ERR_ROW)
+	HTTP_ERRORS(ERR_ROW)
+};
+#undef ERR_ROW
+
+static const struct errdesc *
+lookup(int code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].code == code)
+			return &table[i];
+	return NULL;
+}
+
+const char *
+errstr(int code)
+{
+	static char unknown[32];
+	const struct errdesc *d;
+
+	if (code == 0)
+		return "ok";
+	if ((d = lookup(code)) != NULL)
+		return d->text;
+	snprintf(unknown, sizeof unknown, "unknown error %d", code);
+	return unknown;
+}
+
+const char *
+errname(int code)
+{
+	const struct errdesc *d = lookup(code);
+
+	return d ? d->name : NULL;
+}

@@ -1,0 +1,45 @@
+/* Tests for errstr: every code is unique, named and described. */
+#include "t.h"
+#include "errstr.h"
+#include "chunk.h"
+#include "http.h"
+
+#define CODE_ROW(name, code, text) code,
+static const int codes[] = {
+	CHUNK_ERRORS(CODE_ROW)
+	HTTP_ERRORS(CODE_ROW)
+};
+
+static int
+codes_unique_and_described(void)
+{
+	size_t i, j, n = sizeof codes / sizeof codes[0];
+
+	for (i = 0; i < n; i++) {
+		check(codes[i] < 0);
+		check(errname(codes[i]) != NULL);
+		check(strncmp(errstr(codes[i]), "unknown", 7) != 0);
+		for (j = i + 1; j < n; j++)
+			check(codes[i] != codes[j]);
+	}
+	return 0;
+}
+
+static int
+unknown_code(void)
+{
+	check(strcmp(errstr(0), "ok") == 0);
+	check(strcmp(errstr(-31337), "unknown error -31337") == 0);
+	check(errname(-31337) == NULL);
+	check(strcmp(errname(CHUNK_E_HEX), "CHUNK_E_HEX") == 0);
+	return 0;
+}
+
+int
+main(void)
+{
+	t_init("test_errstr");
+	t_run("codes_unique_and_described", codes_unique_and_described);
+	t_run("unknown_code", unknown_code);
+	return t_done();
+}
