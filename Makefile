@@ -7,12 +7,12 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = chunk
+VENDOR = http chunk
 # The tool around them.
 TOOLOBJ = errstr.o
-OBJ = chunk.o $(TOOLOBJ)
+OBJ = http.o chunk.o $(TOOLOBJ)
 
-TESTS = test/test_chunk test/test_errstr
+TESTS = test/test_http test/test_chunk test/test_errstr
 SHTESTS = test/cli.sh
 BENCHES = test/bench_chunk
 

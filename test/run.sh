@@ -17,10 +17,10 @@ for t in "$@"; do
 	p=$(grep -c '^PASS ' "$out")
 	f=$(grep -c '^FAIL ' "$out")
 	grep -E '^(FAIL|SKIP) ' "$out"
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$rc" -gt 128 ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then
 		echo "FAIL $t: exited with status $rc:"
 		tail -n 20 "$out" | sed 's/^/    /'
-		f=1
+		f=$((f + 1))
 	fi
 	if [ "$f" -ne 0 ] && [ -n "$VERBOSE" ]; then
 		cat "$out"
