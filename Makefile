@@ -13,7 +13,7 @@ TOOLOBJ = errstr.o
 OBJ = http.o chunk.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr
-SHTESTS = test/cli.sh
+SHTESTS = test/cli.sh test/chunk_peer.sh
 BENCHES = test/bench_chunk
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
@@ -57,7 +57,7 @@ test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 test-deps:
 	@sh test/deps.sh test
 
-test: test-deps all $(TESTS)
+test: test-deps all $(TESTS) test/httpcat
 	@sh test/run.sh $(TESTS) $(SHTESTS)
 
 # The whole suite under ASan+UBSan with clang, built in its own directory so
