@@ -351,6 +351,72 @@ http_request_write(const struct http_request *rq, char *buf, size_t cap,
 	return 0;
 }
 
+/* ---- URLs ---------------------------------------------------------------- */
+
+int
+http_url_parse(const char *url, struct http_url *u)
+{
+	const char *p = url, *end;
+	size_t i;
+
+	memset(u, 0, sizeof *u);
+	if (eq_lit(p, 8, "https://") && strlen(p) >= 8) {
+		u->tls = 1;
+		u->port = 443;
+		p += 8;
+	} else if (eq_lit(p, 7, "http://") && strlen(p) >= 7) {
+		u->port = 80;
+		p += 7;
+	} else {
+		return HTTP_E_URL;
+	}
+	end = p + strcspn(p, "/?#");
+	if (*end == '#' || memchr(p, '@', (size_t)(end - p)) != NULL)
+		return HTTP_E_URL;
+	if (*p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+
+		if (rb == NULL || rb == p + 1)
+			return HTTP_E_URL;
+		u->host = p + 1;
+		u->host_len = (size_t)(rb - p - 1);
+		p = rb + 1;
+	} else {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		u->host = p;
+		u->host_len = (size_t)((colon ? colon : end) - p);
+		p += u->host_len;
+		for (i = 0; i < u->host_len; i++) {
+			unsigned char c = (unsigned char)u->host[i];
+
+			if (!is_tchar(c) || c == '%')
+				return HTTP_E_URL;
+		}
+	}
+	if (u->host_len == 0)
+		return HTTP_E_URL;
+	if (p < end) {
+		uint64_t port;
+
+		if (*p != ':' || parse_u64(p + 1, (size_t)(end - p - 1), 65535,
+		    &port) != 0 || port == 0)
+			return HTTP_E_URL;
+		u->port = (unsigned)port;
+		u->port_given = 1;
+	}
+	if (strchr(end, '#') != NULL)
+		return HTTP_E_URL;
+	for (p = end; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return HTTP_E_URL;
+	u->target = *end == '/' ? end : "/";
+	u->target_len = *end == '/' ? strlen(end) : 1;
+	if (*end == '?')	/* "http://h?x": target "/?x" is not in place */
+		return HTTP_E_URL;
+	return 0;
+}
+
 /* ---- response head parser ---------------------------------------------- */
 
 static void

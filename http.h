@@ -67,7 +67,8 @@
 	X(HTTP_E_ENCODING, -53, "unsupported Content-Encoding") \
 	X(HTTP_E_TOO_SMALL, -54, "buffer too small for the HTTP request") \
 	X(HTTP_E_FIELD, -55, "CR, LF or NUL in an HTTP request field") \
-	X(HTTP_E_ARG, -56, "invalid argument to the HTTP writer")
+	X(HTTP_E_ARG, -56, "invalid argument to the HTTP writer") \
+	X(HTTP_E_URL, -57, "malformed URL (want http:// or https://host[:port]/path)")
 
 enum http_error {
 #define HTTP_ENUM(name, code, text) name = code,
@@ -99,6 +100,25 @@ struct http_request {
  * sent: a stream client keeps its one connection for the whole stream. */
 int http_request_write(const struct http_request *rq, char *buf, size_t cap,
     size_t *len);
+
+/* ---- URLs ---------------------------------------------------------------- */
+
+/* An absolute http or https URL split in place: pointers into the caller's
+ * string, not NUL-terminated. */
+struct http_url {
+	int tls;			/* https */
+	const char *host;		/* without brackets for IPv6 */
+	size_t host_len;
+	unsigned port;			/* explicit, or 80 / 443 */
+	int port_given;
+	const char *target;		/* "/path?query", "/" when empty */
+	size_t target_len;
+};
+
+/* Parses an absolute http:// or https:// URL (scheme case-insensitive;
+ * host a name, IPv4 or [IPv6]; optional :port 1..65535; userinfo and
+ * fragments refused).  Returns 0 or HTTP_E_URL. */
+int http_url_parse(const char *url, struct http_url *u);
 
 /* ---- response head parser ---------------------------------------------- */
 

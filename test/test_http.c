@@ -486,6 +486,37 @@ random_heads(void)
 	return 0;
 }
 
+static int
+urls(void)
+{
+	struct http_url u;
+
+	check(http_url_parse("https://stream.twitter.com/1.1/statuses/"
+	    "filter.json?delimited=length", &u) == 0);
+	check(u.tls && u.port == 443 && !u.port_given);
+	check(val_is(u.host, u.host_len, "stream.twitter.com"));
+	check(val_is(u.target, u.target_len,
+	    "/1.1/statuses/filter.json?delimited=length"));
+	check(http_url_parse("HTTP://127.0.0.1:8080", &u) == 0);
+	check(!u.tls && u.port == 8080 && u.port_given);
+	check(val_is(u.host, u.host_len, "127.0.0.1"));
+	check(val_is(u.target, u.target_len, "/"));
+	check(http_url_parse("http://[::1]:99/x", &u) == 0);
+	check(val_is(u.host, u.host_len, "::1") && u.port == 99);
+	check(http_url_parse("ftp://h/", &u) == HTTP_E_URL);
+	check(http_url_parse("http://", &u) == HTTP_E_URL);
+	check(http_url_parse("http://u:p@h/", &u) == HTTP_E_URL);
+	check(http_url_parse("http://h:0/", &u) == HTTP_E_URL);
+	check(http_url_parse("http://h:65536/", &u) == HTTP_E_URL);
+	check(http_url_parse("http://h:8x/", &u) == HTTP_E_URL);
+	check(http_url_parse("http://h/a b", &u) == HTTP_E_URL);
+	check(http_url_parse("http://h/a#frag", &u) == HTTP_E_URL);
+	check(http_url_parse("http://[::1/", &u) == HTTP_E_URL);
+	check(http_url_parse("http://h?q=1", &u) == HTTP_E_URL);
+	check(http_url_parse("stream.twitter.com", &u) == HTTP_E_URL);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -500,5 +531,6 @@ main(void)
 	t_run("dates", dates);
 	t_run("request_writer", request_writer);
 	t_run("random_heads", random_heads);
+	t_run("urls", urls);
 	return t_done();
 }
