@@ -120,9 +120,10 @@ puts_(struct emit *e, const char *s)
 	put(e, s, strlen(s));
 }
 
-/* Percent-encodes s[0..n) into e, through a small buffer. */
+/* Percent-encodes s[0..n) into e, through a small buffer that is wiped
+ * afterwards when it held a secret. */
 static void
-put_enc(struct emit *e, const void *s, size_t n)
+put_enc_x(struct emit *e, const void *s, size_t n, int secret)
 {
 	const unsigned char *p = s;
 	char buf[96];
@@ -142,7 +143,14 @@ put_enc(struct emit *e, const void *s, size_t n)
 		}
 	}
 	put(e, buf, k);
-	wipe(buf, sizeof buf);	/* it may have held a secret */
+	if (secret)
+		wipe(buf, sizeof buf);
+}
+
+static void
+put_enc(struct emit *e, const void *s, size_t n)
+{
+	put_enc_x(e, s, n, 0);
 }
 
 static size_t
@@ -852,9 +860,9 @@ signing_key(br_hmac_key_context *kc, const struct oauth_cred *c)
 		br_sha1_init(&sc);
 		e.sha1 = &sc;
 	}
-	put_enc(&e, c->consumer_secret, csl);
+	put_enc_x(&e, c->consumer_secret, csl, 1);
 	put(&e, "&", 1);
-	put_enc(&e, ts, tsl);
+	put_enc_x(&e, ts, tsl, 1);
 	if (e.sha1) {
 		br_sha1_out(&sc, key);
 		e.len = OAUTH_SHA1_LEN;

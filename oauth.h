@@ -64,9 +64,12 @@
  * condition that persists is a failed seeding (OAUTH_E_SEED), until
  * oauth_seed() adds entropy or oauth_init() succeeds.
  *
- * Memory: sizeof(struct oauth) is 224 bytes on LP64 (about 200 on ILP32),
- * plus the caller's slots (sizeof(struct oauth_param) = 32 bytes on LP64,
- * 16 on ILP32) and scratch.  oauth_sign() uses about 400 bytes of stack.
+ * Memory: sizeof(struct oauth) is 272 bytes on LP64 (about 248 on ILP32;
+ * 144 of them are BearSSL's HMAC-DRBG), plus the caller's slots
+ * (sizeof(struct oauth_param) = 32 bytes on LP64, 16 on ILP32) and
+ * scratch.  oauth_sign() needs under 2 KiB of stack (912 bytes in its own
+ * frame on x86_64, mostly BearSSL's HMAC contexts).  Code: about 8.5 KB at
+ * -Os on x86_64, plus BearSSL's SHA-1, SHA-256, HMAC and HMAC-DRBG.
  */
 #ifndef OAUTH_H
 #define OAUTH_H
@@ -168,7 +171,8 @@ struct oauth {
  * nonce generator from the OS (br_prng_seeder_system).  Returns 0, or
  * OAUTH_E_SEED when the system has no usable entropy source; signing then
  * fails with OAUTH_E_SEED until oauth_seed() is called (or a nonce is
- * forced).  The slots and scratch MUST outlive o. */
+ * forced).  The slots and scratch MUST be non-NULL (nslots and
+ * scratch_cap non-zero) and MUST outlive o. */
 int oauth_init(struct oauth *o, struct oauth_param *slots, size_t nslots,
     char *scratch, size_t scratch_cap);
 
