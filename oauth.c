@@ -425,7 +425,7 @@ oauth_set_timestamp(struct oauth *o, int64_t ts)
 	o->forced_ts = ts < 0 ? -1 : ts;
 }
 
-/* ---- one request ---------------------------------------------------------- */
+/* ---- one request --------------------------------------------------------- */
 
 struct req {
 	const char *method;

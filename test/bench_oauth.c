@@ -99,9 +99,9 @@ do_bearer(void)
 {
 	size_t len;
 
-	oauth_bearer("AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSD"
-	    "SJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F", out,
-	    sizeof out, &len);
+	oauth_bearer("AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4Jti"
+	    "GRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F",
+	    out, sizeof out, &len);
 	sink += len;
 }
 

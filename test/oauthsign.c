@@ -55,7 +55,8 @@ split(char *s)
 			for (; s + 1 < e; s += 2) {
 				int hi = hexv(s[0]), lo = hexv(s[1]);
 
-				if (hi < 0 || lo < 0 || n + 1 >= sizeof field[i])
+				if (hi < 0 || lo < 0 ||
+				    n + 1 >= sizeof field[i])
 					return -1;
 				field[i][n++] = (char)(hi << 4 | lo);
 			}

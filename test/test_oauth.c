@@ -270,7 +270,7 @@ core10_photos_example(void)
 	return 0;
 }
 
-/* ---- Twitter, "Creating a signature" -------------------------------------- */
+/* ---- Twitter, "Creating a signature" ------------------------------------- */
 
 static int
 twitter_example(void)
@@ -307,7 +307,8 @@ twitter_example(void)
 	check(oauth_sign(o, &c, "POST", url, (const unsigned char *)body,
 	    strlen(body), out, sizeof out, &len) == 0);
 	/* the signing key is 85 bytes: the hashed-key path of HMAC */
-	check(strcmp(out, "OAuth oauth_consumer_key=\"xvz1evFS4wEEPTGEFPHBog\", "
+	check(strcmp(out,
+	    "OAuth oauth_consumer_key=\"xvz1evFS4wEEPTGEFPHBog\", "
 	    "oauth_nonce=\"kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg\", "
 	    "oauth_signature=\"hCtSmYh%2BiHYCEqBWrE7C7hYmtUk%3D\", "
 	    "oauth_signature_method=\"HMAC-SHA1\", "
@@ -387,7 +388,8 @@ base_uri_rules(void)
 		{ "http://x.com:08080/p", "http%3A%2F%2Fx.com%3A8080%2Fp" },
 		{ "http://x.com:/p", "http%3A%2F%2Fx.com%2Fp" },
 		{ "http://x.com/p#frag?x=1", "http%3A%2F%2Fx.com%2Fp" },
-		{ "http://[::1]:8080/s", "http%3A%2F%2F%5B%3A%3A1%5D%3A8080%2Fs" },
+		{ "http://[::1]:8080/s",
+		    "http%3A%2F%2F%5B%3A%3A1%5D%3A8080%2Fs" },
 		{ "http://[FE80::A]/", "http%3A%2F%2F%5Bfe80%3A%3Aa%5D%2F" },
 		{ "http://127.0.0.1:80/a;b", "http%3A%2F%2F127.0.0.1%2Fa%3Bb" },
 	};
@@ -467,7 +469,7 @@ normalisation(void)
 	return 0;
 }
 
-/* ---- two-legged: no token -------------------------------------------------- */
+/* ---- two-legged: no token ------------------------------------------------ */
 
 static int
 no_token(void)
@@ -498,7 +500,7 @@ no_token(void)
 	return 0;
 }
 
-/* ---- nonce, timestamp, skew ----------------------------------------------- */
+/* ---- nonce, timestamp, skew ---------------------------------------------- */
 
 static int
 nonce_and_clock(void)
@@ -519,7 +521,8 @@ nonce_and_clock(void)
 	p += 13;
 	for (i = 0; p[i] != '"'; i++)
 		check(i < sizeof n1 - 1 && ((p[i] >= '0' && p[i] <= '9') ||
-		    (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z')));
+		    (p[i] >= 'A' && p[i] <= 'Z') ||
+		    (p[i] >= 'a' && p[i] <= 'z')));
 	check(i == OAUTH_NONCE_LEN);
 	memcpy(n1, p, i);
 	n1[i] = '\0';
@@ -758,7 +761,8 @@ params_over_limit(void)
 		static char hdr[1024];
 
 		n = 0;
-		while (n + 2 <= sizeof body) {	/* "*&*&*&..." 4096 params */
+		/* "*&*&*&...": 4096 parameters */
+		while (n + 2 <= sizeof body) {
 			body[n++] = '*';
 			body[n++] = '&';
 		}
@@ -770,7 +774,7 @@ params_over_limit(void)
 	return 0;
 }
 
-/* ---- Bearer and Basic ------------------------------------------------------ */
+/* ---- Bearer and Basic ---------------------------------------------------- */
 
 static int
 bearer_and_basic(void)
