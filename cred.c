@@ -174,6 +174,10 @@ cred_from_file(struct cred *c, const char *path, char *msg, size_t msg_cap)
 	long line = 0;
 	int fd, rc = 0;
 
+	if (path == NULL || path[0] == '\0') {
+		say(msg, msg_cap, "no credentials file name given");
+		return CRED_E_OPEN;
+	}
 	cred_init(&t);
 	fd = open(path, O_RDONLY | O_NOCTTY);
 	if (fd < 0) {

@@ -153,6 +153,8 @@ permissions_refused(void)
 	check(strstr(msg, path) != NULL);
 	check(cred_from_file(&c, dir, msg, sizeof msg) == CRED_E_TYPE);
 	check(strstr(msg, dir) != NULL);
+	check(cred_from_file(&c, NULL, msg, sizeof msg) == CRED_E_OPEN);
+	check(cred_from_file(&c, "", msg, sizeof msg) == CRED_E_OPEN);
 	/* msg may be NULL */
 	check(write_file("open", text, sizeof text - 1, 0644) == 0);
 	check(cred_from_file(&c, path, NULL, 0) == CRED_E_PERM);

@@ -822,6 +822,30 @@ bearer_and_basic(void)
 	return 0;
 }
 
+/* Without entropy nothing is signed, unless a nonce is forced or the
+ * caller seeds the generator. */
+static int
+unseeded(void)
+{
+	static const struct oauth_cred c = { "ck", "cs", "t", "ts" };
+	struct oauth *o = fresh();
+	size_t len;
+
+	check(o != NULL);
+	o->seeded = 0;		/* as if br_prng_seeder_system had failed */
+	memset(out, 'Z', 8);
+	check(oauth_sign(o, &c, "GET", "http://h/", NULL, 0, out, sizeof out,
+	    &len) == OAUTH_E_SEED && out[0] == 'Z');
+	check(oauth_set_nonce(o, "forced") == 0);
+	check(oauth_sign(o, &c, "GET", "http://h/", NULL, 0, out, sizeof out,
+	    &len) == 0);
+	check(oauth_set_nonce(o, NULL) == 0);
+	oauth_seed(o, "0123456789abcdef0123456789abcdef", 32);
+	check(oauth_sign(o, &c, "GET", "http://h/", NULL, 0, out, sizeof out,
+	    &len) == 0 && oauth_error(o) == 0);
+	return 0;
+}
+
 static int
 context_size(void)
 {
@@ -851,6 +875,7 @@ main(void)
 	t_run("header_too_small", header_too_small);
 	t_run("params_over_limit", params_over_limit);
 	t_run("bearer_and_basic", bearer_and_basic);
+	t_run("unseeded", unseeded);
 	t_run("context_size", context_size);
 	return t_done();
 }
