@@ -7,14 +7,16 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = http chunk
+VENDOR = http chunk oauth
 # The tool around them.
-TOOLOBJ = errstr.o
-OBJ = http.o chunk.o $(TOOLOBJ)
+TOOLOBJ = errstr.o cred.o
+OBJ = http.o chunk.o oauth.o $(TOOLOBJ)
 
-TESTS = test/test_http test/test_chunk test/test_errstr
-SHTESTS = test/cli.sh test/chunk_peer.sh
-BENCHES = test/bench_chunk
+TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
+	test/test_cred
+SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh
+TESTPROGS = test/httpcat test/oauthsign
+BENCHES = test/bench_chunk test/bench_oauth
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
@@ -35,9 +37,11 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h oauth.h cred.h config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
+oauth.o: oauth.c oauth.h config.mk
+cred.o: cred.c cred.h oauth.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -51,13 +55,19 @@ test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
 test/test_errstr: test/test_errstr.c test/t.h errstr.o
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
+test/test_oauth: test/test_oauth.c test/t.h oauth.o
+	$(TESTCC) -o $@ test/test_oauth.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
+test/test_cred: test/test_cred.c test/t.h cred.o oauth.o
+	$(TESTCC) -o $@ test/test_cred.c cred.o oauth.o $(LDFLAGS) $(SLUICE_LIBS)
+test/oauthsign: test/oauthsign.c oauth.o
+	$(TESTCC) -o $@ test/oauthsign.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
 
 test-deps:
 	@sh test/deps.sh test
 
-test: test-deps all $(TESTS) test/httpcat
+test: test-deps all $(TESTS) $(TESTPROGS)
 	@sh test/run.sh $(TESTS) $(SHTESTS)
 
 # The whole suite under ASan+UBSan with clang, built in its own directory so
@@ -69,7 +79,8 @@ check:
 	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
 	cp -R *.c *.h Makefile config.mk test doc $(CHECKDIR)/
 	rm -f $(CHECKDIR)/config.h $(CHECKDIR)/test/test_[a-z]* \
-		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat
+		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat \
+		$(CHECKDIR)/test/oauthsign
 	cp test/test_*.c $(CHECKDIR)/test/
 	cd $(CHECKDIR) && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
@@ -82,6 +93,8 @@ lint:
 # ---- bench -------------------------------------------------------------
 test/bench_chunk: test/bench_chunk.c chunk.o
 	$(TESTCC) -O2 -o $@ test/bench_chunk.c chunk.o $(LDFLAGS)
+test/bench_oauth: test/bench_oauth.c oauth.o
+	$(TESTCC) -O2 -o $@ test/bench_oauth.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
 
 bench: all $(BENCHES)
 	@sh test/deps.sh bench
@@ -109,7 +122,7 @@ dist: clean
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat
+	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) test/httpcat
 	rm -rf $(CHECKDIR) test/out
 
 .PHONY: all deps test test-deps check lint bench demo install uninstall \

@@ -4,6 +4,8 @@
 #include "errstr.h"
 #include "chunk.h"
 #include "http.h"
+#include "oauth.h"
+#include "cred.h"
 
 struct errdesc {
 	int code;
@@ -15,6 +17,8 @@ struct errdesc {
 static const struct errdesc table[] = {
 	CHUNK_ERRORS(ERR_ROW)
 	HTTP_ERRORS(ERR_ROW)
+	OAUTH_ERRORS(ERR_ROW)
+	CRED_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 

@@ -3,11 +3,15 @@
 #include "errstr.h"
 #include "chunk.h"
 #include "http.h"
+#include "oauth.h"
+#include "cred.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
 	CHUNK_ERRORS(CODE_ROW)
 	HTTP_ERRORS(CODE_ROW)
+	OAUTH_ERRORS(CODE_ROW)
+	CRED_ERRORS(CODE_ROW)
 };
 
 static int
