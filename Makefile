@@ -7,14 +7,14 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = chunk
+VENDOR = chunk frame
 # The tool around them.
 TOOLOBJ = errstr.o
-OBJ = chunk.o $(TOOLOBJ)
+OBJ = chunk.o frame.o $(TOOLOBJ)
 
-TESTS = test/test_chunk test/test_errstr
+TESTS = test/test_chunk test/test_frame test/test_errstr
 SHTESTS = test/cli.sh
-BENCHES = test/bench_chunk
+BENCHES = test/bench_chunk test/bench_frame
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
@@ -35,9 +35,10 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h frame.h config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
+frame.o: frame.c frame.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -49,6 +50,8 @@ test/test_http: test/test_http.c test/t.h http.o
 	$(TESTCC) -o $@ test/test_http.c http.o $(LDFLAGS)
 test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
+test/test_frame: test/test_frame.c test/t.h frame.o
+	$(TESTCC) -o $@ test/test_frame.c frame.o $(LDFLAGS)
 test/test_errstr: test/test_errstr.c test/t.h errstr.o
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
@@ -82,6 +85,9 @@ lint:
 # ---- bench -------------------------------------------------------------
 test/bench_chunk: test/bench_chunk.c chunk.o
 	$(TESTCC) -O2 -o $@ test/bench_chunk.c chunk.o $(LDFLAGS)
+
+test/bench_frame: test/bench_frame.c frame.o
+	$(TESTCC) -O2 -o $@ test/bench_frame.c frame.o $(LDFLAGS)
 
 bench: all $(BENCHES)
 	@sh test/deps.sh bench
