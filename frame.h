@@ -178,7 +178,8 @@ int frame_push(struct frame *f, const unsigned char *p, size_t n,
 
 /* The message returned by the last FRAME_MSG (pointer into the caller's
  * buffer, *len bytes, not NUL-terminated), or NULL with *len = 0 when
- * there is none.  SSE: the joined data of the event. */
+ * there is none.  It stays valid until the next frame_push(),
+ * frame_finish() or frame_init().  SSE: the joined data of the event. */
 const unsigned char *frame_msg(const struct frame *f, size_t *len);
 
 /* Nonzero if the stream so far ends inside a message: lines, a line with

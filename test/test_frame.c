@@ -308,7 +308,7 @@ good_vectors(void)
 			check(st == 0);
 			check(used == n);
 			check(r.out.len == want);
-			check(memcmp(r.out.p, v->out, want) == 0);
+			check(want == 0 || memcmp(r.out.p, v->out, want) == 0);
 			check(frame_messages(&r.f) == v->msgs);
 			check(frame_keepalives(&r.f) == v->ka);
 			check(frame_oversize(&r.f) == v->over);
