@@ -530,7 +530,7 @@ frame_push(struct frame *f, const unsigned char *p, size_t n, size_t *used)
 			if (f->count < NAME_KEEP)
 				f->name[f->count++] = ch;
 			if (f->count == NAME_KEEP) {
-				/* No field has so long a name: skip the line. */
+				/* No field has a name this long: skip. */
 				f->field = F_NONE;
 				f->count = 0;
 				f->state = S_SSE_VALUE;

@@ -49,6 +49,9 @@
  *                FRAME_LENGTH, anything else FRAME_LINES.  It never picks
  *                SSE: choose FRAME_SSE from the Content-Type instead.
  *
+ * Bytes are passed through as they came: nothing is decoded or validated
+ * (the JSON layer checks UTF-8), NUL bytes included.
+ *
  * Oversize: a message longer than the buffer is never truncated or split.
  * It is skipped to its end and counted in `oversize`, and the framer stays
  * in sync: lines mode skips to the next LF, length mode skips exactly the
@@ -109,8 +112,10 @@
 /* Errors: sticky until frame_init().  Range -120 .. -139. */
 #define FRAME_ERRORS(X) \
 	X(FRAME_E_MODE, -120, "framing: unknown mode or no buffer") \
-	X(FRAME_E_LENGTH, -121, "framing: length line is not a decimal number") \
-	X(FRAME_E_LENGTH_LONG, -122, "framing: length line has too many digits") \
+	X(FRAME_E_LENGTH, -121, \
+	    "framing: length line is not a decimal number") \
+	X(FRAME_E_LENGTH_LONG, -122, \
+	    "framing: length line has too many digits") \
 	X(FRAME_E_ID_LONG, -123, "framing: SSE id longer than FRAME_ID_MAX") \
 	X(FRAME_E_EVENT_LONG, -124, \
 	    "framing: SSE event type longer than FRAME_EVENT_MAX")
@@ -142,7 +147,7 @@ struct frame {
 	unsigned char ready;	/* a message was returned: clear on next push */
 	unsigned char skip;	/* the current message is oversize */
 	unsigned char nonblank;	/* the current line has a non-blank byte */
-	unsigned char cr;	/* lines: a CR held back; SSE: last byte was CR */
+	unsigned char cr;	/* lines: CR held back; SSE: CR ended a line */
 	unsigned char nl;	/* SSE: an LF owed before the next data line */
 	unsigned char data;	/* SSE: the event has a data: line */
 	unsigned char lines;	/* SSE: the block has a line */

@@ -13,7 +13,8 @@
  *   frame sse     frame_push(FRAME_SSE) on the corpus as "data:" events.
  * Times are process CPU seconds, best of REPEAT runs; "x memcpy" is the
  * time divided by that of memcpy of the same bytes (for length and sse:
- * of their own re-encoded bytes, measured in the same run).  Usage: bench_frame [FILE]
+ * of their own re-encoded bytes, measured in the same run).
+ * Usage: bench_frame [FILE]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,7 +202,8 @@ main(int argc, char **argv)
 	unsigned long msgs;
 	long sz;
 
-	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (sz = ftell(fp)) <= 0) {
+	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 ||
+	    (sz = ftell(fp)) <= 0) {
 		fprintf(stderr, "bench_frame: cannot read %s (generate it: "
 		    "/usr/bin/python3 test/corpus.py --bytes 67108864 -s 7 "
 		    "> %s)\n", path, path);
