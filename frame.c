@@ -236,8 +236,9 @@ sse_begin(struct frame *f)
 	}
 }
 
-/* SSE: p[0..n) is part of the current line's value. */
-static int
+/* SSE: p[0..n) is part of the current line's value (an event type that
+ * fits: the caller checked). */
+static void
 sse_value(struct frame *f, const unsigned char *p, size_t n)
 {
 	size_t k;
@@ -257,8 +258,6 @@ sse_value(struct frame *f, const unsigned char *p, size_t n)
 		f->count += (unsigned)n;
 		break;
 	case F_EVENT:
-		if (n > (size_t)FRAME_EVENT_MAX - f->evlen)
-			return FRAME_E_EVENT_LONG;
 		memcpy(f->ev + f->evlen, p, n);
 		f->evlen = (unsigned short)(f->evlen + n);
 		break;
@@ -275,7 +274,6 @@ sse_value(struct frame *f, const unsigned char *p, size_t n)
 		}
 		break;
 	}
-	return 0;
 }
 
 /* SSE: the current field line ended. */
@@ -549,10 +547,16 @@ frame_push(struct frame *f, const unsigned char *p, size_t n, size_t *used)
 				run = (size_t)(r - s);
 				q = r;
 			}
-			if (run && (rc = sse_value(f, s, run)) != 0) {
-				f->err = rc;
+			if (f->field == F_EVENT &&
+			    run > (size_t)FRAME_EVENT_MAX - f->evlen) {
+				/* Consume what fits, so that *used does not
+				 * depend on how the input was split. */
+				i += (size_t)FRAME_EVENT_MAX - f->evlen;
+				rc = f->err = FRAME_E_EVENT_LONG;
 				goto out;
 			}
+			if (run)
+				sse_value(f, s, run);
 			i += run;
 			if (q == NULL)
 				break;

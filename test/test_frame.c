@@ -857,6 +857,83 @@ random_streams(void)
 	return 0;
 }
 
+/* Arbitrary input made of the pieces that drive the state machines: the
+ * three feeding modes must agree on everything, errors included. */
+static int
+random_garbage(void)
+{
+	static const char *const piece[] = { "\n", "\r", "\r\n", " ", "\t",
+	    ":", "data", "data:", "id: ", "event:", "retry:", "12", "0", "7",
+	    "{\"a\":1}", "x", "\xef\xbb\xbf", "\xef", "\0", "\n\n", "abcdefg" };
+	struct run r = { 0 };
+	struct t_buf in = { 0 }, ref = { 0 };
+	const unsigned char *id, *ev;
+	size_t used, ref_used = 0, idlen, evlen, ref_idlen = 0, k;
+	unsigned char ref_id[FRAME_ID_MAX];
+	uint64_t ref_cnt[4] = { 0 };
+	int round, mode, how, st, ref_st = 0, ref_pend = 0;
+	long ref_retry = 0;
+
+	for (round = 0; round < 400; round++) {
+		mode = round % 4;
+		t_buf_reset(&in);
+		for (k = t_rand_below(200); k > 0; k--) {
+			const char *pc = piece[t_rand_below(sizeof piece /
+			    sizeof piece[0])];
+
+			t_buf_write(&in, (const unsigned char *)pc,
+			    *pc ? strlen(pc) : 1);
+		}
+		for (how = 0; how < T_NMODES; how++) {
+			run_init(&r, mode, 1 + round % 16);
+			st = feed(how, &r, in.p, in.len, &used);
+			id = frame_last_id(&r.f, &idlen);
+			ev = frame_event(&r.f, &evlen);
+			(void)ev;
+			if (how == T_WHOLE) {
+				ref_st = st;
+				ref_used = used;
+				ref_pend = frame_pending(&r.f);
+				ref_retry = frame_retry(&r.f);
+				ref_cnt[0] = frame_messages(&r.f);
+				ref_cnt[1] = frame_keepalives(&r.f);
+				ref_cnt[2] = frame_oversize(&r.f);
+				ref_cnt[3] = frame_bytes(&r.f);
+				ref_idlen = idlen;
+				memcpy(ref_id, id, idlen);
+				t_buf_reset(&ref);
+				t_buf_write(&ref, r.out.p, r.out.len);
+				continue;
+			}
+			if (st != ref_st || used != ref_used) {
+				fprintf(stderr, "mode %d how %d cap %d: st "
+				    "%d/%d used %zu/%zu of %zu\n", mode, how,
+				    1 + round % 16, st, ref_st, used, ref_used,
+				    in.len);
+				fwrite(in.p, 1, in.len, stderr);
+				fputc('\n', stderr);
+			}
+			check(st == ref_st);
+			check(used == ref_used);
+			check(frame_pending(&r.f) == ref_pend);
+			check(frame_retry(&r.f) == ref_retry);
+			check(frame_messages(&r.f) == ref_cnt[0]);
+			check(frame_keepalives(&r.f) == ref_cnt[1]);
+			check(frame_oversize(&r.f) == ref_cnt[2]);
+			check(frame_bytes(&r.f) == ref_cnt[3]);
+			check(idlen == ref_idlen);
+			check(memcmp(id, ref_id, idlen) == 0);
+			check(r.out.len == ref.len);
+			check(ref.len == 0 || memcmp(r.out.p, ref.p, ref.len) ==
+			    0);
+		}
+	}
+	t_buf_free(&in);
+	t_buf_free(&ref);
+	run_free(&r);
+	return 0;
+}
+
 static int
 sizeof_documented(void)
 {
@@ -885,6 +962,7 @@ main(void)
 	t_run("oversize_sync", oversize_sync);
 	t_run("finish_and_restart", finish_and_restart);
 	t_run("random_streams", random_streams);
+	t_run("random_garbage", random_garbage);
 	t_run("sizeof_documented", sizeof_documented);
 	return t_done();
 }
