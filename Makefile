@@ -7,16 +7,16 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = http chunk oauth
+VENDOR = http chunk oauth frame
 # The tool around them.
 TOOLOBJ = errstr.o cred.o
-OBJ = http.o chunk.o oauth.o $(TOOLOBJ)
+OBJ = http.o chunk.o oauth.o frame.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
-	test/test_cred
+	test/test_cred test/test_frame
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh
 TESTPROGS = test/httpcat test/oauthsign
-BENCHES = test/bench_chunk test/bench_oauth
+BENCHES = test/bench_chunk test/bench_oauth test/bench_frame
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
@@ -37,11 +37,12 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h oauth.h cred.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h oauth.h cred.h frame.h config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
 oauth.o: oauth.c oauth.h config.mk
 cred.o: cred.c cred.h oauth.h config.mk
+frame.o: frame.c frame.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -53,6 +54,8 @@ test/test_http: test/test_http.c test/t.h http.o
 	$(TESTCC) -o $@ test/test_http.c http.o $(LDFLAGS)
 test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
+test/test_frame: test/test_frame.c test/t.h frame.o
+	$(TESTCC) -o $@ test/test_frame.c frame.o $(LDFLAGS)
 test/test_errstr: test/test_errstr.c test/t.h errstr.o
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
 test/test_oauth: test/test_oauth.c test/t.h oauth.o
@@ -95,6 +98,9 @@ test/bench_chunk: test/bench_chunk.c chunk.o
 	$(TESTCC) -O2 -o $@ test/bench_chunk.c chunk.o $(LDFLAGS)
 test/bench_oauth: test/bench_oauth.c oauth.o
 	$(TESTCC) -O2 -o $@ test/bench_oauth.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
+
+test/bench_frame: test/bench_frame.c frame.o
+	$(TESTCC) -O2 -o $@ test/bench_frame.c frame.o $(LDFLAGS)
 
 bench: all $(BENCHES)
 	@sh test/deps.sh bench

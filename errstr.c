@@ -3,6 +3,7 @@
 
 #include "errstr.h"
 #include "chunk.h"
+#include "frame.h"
 #include "http.h"
 #include "oauth.h"
 #include "cred.h"
@@ -16,6 +17,7 @@ struct errdesc {
 #define ERR_ROW(name, code, text) { code, #name, text },
 static const struct errdesc table[] = {
 	CHUNK_ERRORS(ERR_ROW)
+	FRAME_ERRORS(ERR_ROW)
 	HTTP_ERRORS(ERR_ROW)
 	OAUTH_ERRORS(ERR_ROW)
 	CRED_ERRORS(ERR_ROW)

@@ -2,6 +2,7 @@
 #include "t.h"
 #include "errstr.h"
 #include "chunk.h"
+#include "frame.h"
 #include "http.h"
 #include "oauth.h"
 #include "cred.h"
@@ -9,6 +10,7 @@
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
 	CHUNK_ERRORS(CODE_ROW)
+	FRAME_ERRORS(CODE_ROW)
 	HTTP_ERRORS(CODE_ROW)
 	OAUTH_ERRORS(CODE_ROW)
 	CRED_ERRORS(CODE_ROW)
