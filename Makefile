@@ -7,14 +7,14 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = chunk
+VENDOR = chunk json
 # The tool around them.
 TOOLOBJ = errstr.o
-OBJ = chunk.o $(TOOLOBJ)
+OBJ = chunk.o json.o $(TOOLOBJ)
 
-TESTS = test/test_chunk test/test_errstr
+TESTS = test/test_chunk test/test_json test/test_errstr
 SHTESTS = test/cli.sh
-BENCHES = test/bench_chunk
+BENCHES = test/bench_chunk test/bench_json
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
@@ -35,9 +35,10 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h json.h config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
+json.o: json.c json.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -49,6 +50,8 @@ test/test_http: test/test_http.c test/t.h http.o
 	$(TESTCC) -o $@ test/test_http.c http.o $(LDFLAGS)
 test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
+test/test_json: test/test_json.c test/json/cases.h test/t.h json.o
+	$(TESTCC) -o $@ test/test_json.c json.o $(LDFLAGS)
 test/test_errstr: test/test_errstr.c test/t.h errstr.o
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
@@ -83,6 +86,17 @@ lint:
 test/bench_chunk: test/bench_chunk.c chunk.o
 	$(TESTCC) -O2 -o $@ test/bench_chunk.c chunk.o $(LDFLAGS)
 
+# The JSON bench links the peers it is measured against (Debian libjsmn-dev,
+# libyajl-dev, libsimdjson-dev); simdjson through a small C++ shim that is
+# built only here.
+BENCH_CXX = $(CROSS_COMPILE)g++
+test/bench_json_simd.o: test/bench_json_simd.cpp
+	$(BENCH_CXX) -O2 -c -o $@ test/bench_json_simd.cpp
+test/bench_json: test/bench_json.c test/bench_json_jsmn.c \
+    test/bench_json_simd.o json.o
+	$(TESTCC) -O2 -o $@ test/bench_json.c test/bench_json_jsmn.c \
+		test/bench_json_simd.o json.o $(LDFLAGS) -lsimdjson -lyajl -lstdc++
+
 bench: all $(BENCHES)
 	@sh test/deps.sh bench
 	@sh test/bench.sh
@@ -109,7 +123,8 @@ dist: clean
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat
+	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat test/*.o \
+		test/fuzz/fuzz_json
 	rm -rf $(CHECKDIR) test/out
 
 .PHONY: all deps test test-deps check lint bench demo install uninstall \
