@@ -7,12 +7,12 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = chunk json
+VENDOR = chunk json msg
 # The tool around them.
 TOOLOBJ = errstr.o
-OBJ = chunk.o json.o $(TOOLOBJ)
+OBJ = chunk.o json.o msg.o $(TOOLOBJ)
 
-TESTS = test/test_chunk test/test_json test/test_errstr
+TESTS = test/test_chunk test/test_json test/test_msg test/test_errstr
 SHTESTS = test/cli.sh
 BENCHES = test/bench_chunk test/bench_json
 
@@ -35,10 +35,11 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h json.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h json.h msg.h config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
 json.o: json.c json.h config.mk
+msg.o: msg.c msg.h json.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -52,6 +53,8 @@ test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
 test/test_json: test/test_json.c test/json/cases.h test/t.h json.o
 	$(TESTCC) -o $@ test/test_json.c json.o $(LDFLAGS)
+test/test_msg: test/test_msg.c test/t.h msg.o json.o
+	$(TESTCC) -o $@ test/test_msg.c msg.o json.o $(LDFLAGS)
 test/test_errstr: test/test_errstr.c test/t.h errstr.o
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o

@@ -4,12 +4,14 @@
 #include "chunk.h"
 #include "http.h"
 #include "json.h"
+#include "msg.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
 	CHUNK_ERRORS(CODE_ROW)
 	HTTP_ERRORS(CODE_ROW)
 	JSON_ERRORS(CODE_ROW)
+	MSG_ERRORS(CODE_ROW)
 };
 
 static int

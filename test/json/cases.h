@@ -127,8 +127,8 @@ Y("y_string_unicode_U+FFFE_nonchar", "[\"\\uFFFE\"]")
 Y("y_string_unicode_escaped_double_quote", "[\"\\u0022\"]")
 Y("y_string_utf8", "[\"\342\202\254\360\235\204\236\"]")
 Y("y_string_with_del_character", "[\"a\177a\"]")
-Y("y_string_utf8_boundaries",
-    "[\"\302\200\337\277\340\240\200\355\237\277\356\200\200\364\200\200\200\"]")
+Y("y_string_utf8_boundaries", "[\"\302\200\337\277\340\240\200"
+    "\355\237\277\356\200\200\364\200\200\200\"]")
 Y("y_string_long_ascii_runs", "[\"0123456789abcdef0123456789abcdef01234"
     "\",\"01234567\",\"0123456\",\"012345678\"]")
 Y("y_string_escape_at_word_edge", "[\"1234567\\n1234567\\\"\"]")
