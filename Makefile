@@ -81,6 +81,20 @@ check:
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
 		LDFLAGS="$(SANITIZE)" test
 
+# ---- fuzz: json.c against yajl (libFuzzer, clang); FUZZTIME seconds.
+# New inputs go to test/out/fuzz-json, seeds come from test/msg.
+FUZZCC = clang
+FUZZTIME = 60
+FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+test/fuzz/fuzz_json: test/fuzz/fuzz_json.c json.c json.h
+	$(FUZZCC) $(FUZZFLAGS) -I. -o $@ test/fuzz/fuzz_json.c json.c -lyajl
+fuzz:
+	@sh test/deps.sh check
+	$(MAKE) test/fuzz/fuzz_json
+	mkdir -p test/out/fuzz-json
+	test/fuzz/fuzz_json -max_total_time=$(FUZZTIME) -max_len=4096 \
+		-artifact_prefix=test/out/ test/out/fuzz-json test/msg
+
 # ---- lint: banned functions, stdio/config.h in modules, standalone builds
 lint:
 	@sh test/lint.sh "$(CC)" $(VENDOR)
@@ -130,5 +144,5 @@ clean:
 		test/fuzz/fuzz_json
 	rm -rf $(CHECKDIR) test/out
 
-.PHONY: all deps test test-deps check lint bench demo install uninstall \
-	dist clean
+.PHONY: all deps test test-deps check fuzz lint bench demo install \
+	uninstall dist clean
