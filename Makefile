@@ -110,9 +110,10 @@ BENCH_CXX = $(CROSS_COMPILE)g++
 test/bench_json_simd.o: test/bench_json_simd.cpp
 	$(BENCH_CXX) -O2 -c -o $@ test/bench_json_simd.cpp
 test/bench_json: test/bench_json.c test/bench_json_jsmn.c \
-    test/bench_json_simd.o json.o
+    test/bench_json_simd.o json.o msg.o
 	$(TESTCC) -O2 -o $@ test/bench_json.c test/bench_json_jsmn.c \
-		test/bench_json_simd.o json.o $(LDFLAGS) -lsimdjson -lyajl -lstdc++
+		test/bench_json_simd.o json.o msg.o $(LDFLAGS) -lsimdjson -lyajl \
+		-lstdc++
 
 bench: all $(BENCHES)
 	@sh test/deps.sh bench

@@ -389,7 +389,8 @@ json_parse(struct json *j, const char *s, size_t n, struct json_tok *toks,
 	static const char lit[3][6] = { "true", "false", "null" };
 	static const unsigned char littype[3] = { JSON_TRUE, JSON_FALSE,
 	    JSON_NULL };
-	const unsigned char *base = (const unsigned char *)s;
+	const unsigned char *base = n ? (const unsigned char *)s :
+	    (const unsigned char *)"";
 	const unsigned char *p = base, *end = base + n, *q, *bad = base;
 	unsigned depth = 0, maxdepth = 0, obj = 0, esc;
 	uint32_t cur = NONE;
@@ -397,8 +398,6 @@ json_parse(struct json *j, const char *s, size_t n, struct json_tok *toks,
 	int err = 0, li;
 
 	json_init(j);
-	if (n == 0)
-		base = p = end = (const unsigned char *)"";
 	if (toks != NULL) {
 		if (n > 0xffffffffu) {
 			err = JSON_E_TOO_BIG;

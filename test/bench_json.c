@@ -19,6 +19,7 @@
 #include <yajl/yajl_parse.h>
 
 #include "json.h"
+#include "msg.h"
 
 size_t bench_simd_padding(void);
 int bench_simd_dom(const char *p, size_t n);
@@ -49,6 +50,16 @@ run_sluice(const char *p, size_t n)
 	struct json j;
 
 	return json_parse(&j, p, n, toks, NTOK) > 0;
+}
+
+static int
+run_msg(const char *p, size_t n)
+{
+	struct json j;
+	struct msg m;
+	int r = json_parse(&j, p, n, toks, NTOK);
+
+	return r > 0 && msg_classify(&m, p, n, toks, r) > 0;
 }
 
 static int
@@ -102,10 +113,11 @@ struct row {
 static struct row rows[] = {
 	{ "sluice json", run_sluice, "full RFC 8259 + UTF-8, tokens", 0 },
 	{ "sluice validate", run_validate, "same checks, no tokens", 0 },
+	{ "sluice json+msg", run_msg, "json + msg_classify", 0 },
 	{ "jsmn strict", run_jsmn, "less: no UTF-8, \\u, number checks", 0 },
 	{ "jsmn strict+parent", bench_jsmn_parent, "as jsmn, parent links", 0 },
 	{ "yajl 2", run_yajl, "no overlong/surrogate checks", 0 },
-#define SIMD_ROW 5
+#define SIMD_ROW 6
 	{ "simdjson DOM", run_simd, "full validation, builds a DOM", 0 },
 	{ "simdjson On-Demand", run_ondemand, "visits every value", 0 },
 };
@@ -190,7 +202,7 @@ main(int argc, char **argv)
 	    "x simdDOM", "validates");
 	for (r = 0; r < sizeof rows / sizeof rows[0]; r++)
 		printf("%-20s %9.0f %8.2f %9.2f  %s\n", rows[r].name,
-		    rows[r].mbs, rows[r].mbs / rows[2].mbs,
+		    rows[r].mbs, rows[r].mbs / rows[3].mbs,
 		    rows[r].mbs / rows[SIMD_ROW].mbs, rows[r].note);
 	printf("goal: sluice json >= 2.00 x jsmn and >= 0.60 x simdjson DOM\n"
 	    "(x jsmn: against jsmn's default build, strict mode, no parent "
