@@ -43,6 +43,13 @@ static const unsigned char cls[256] = {
 };
 #undef R16
 
+/* Per UTF-8 lead class (C_U2 .. C_F4): length and second-byte range. */
+static const unsigned char u8need[C_BAD] = { 0, 0, 0, 0, 2, 3, 3, 3, 4, 4, 4 };
+static const unsigned char u8lo[C_BAD] = { 0, 0, 0, 0, 0x80, 0xa0, 0x80,
+	0x80, 0x90, 0x80, 0x80 };
+static const unsigned char u8hi[C_BAD] = { 0, 0, 0, 0, 0xbf, 0xbf, 0xbf,
+	0x9f, 0xbf, 0xbf, 0x8f };
+
 #define ONES ((uint64_t)0x0101010101010101ULL)
 #define HIGH ((uint64_t)0x8080808080808080ULL)
 
@@ -77,16 +84,19 @@ first_byte(uint64_t m)
 }
 
 /* Nonzero iff one of the 8 bytes is '"', '\\', < 0x20 or >= 0x80; the
- * lowest set bit marks the first such byte exactly.  (The has-zero and
- * has-less tricks can only add false marks above a true one, because a
- * borrow moves upwards; and a byte >= 0x80 is marked by x itself.) */
+ * lowest set bit marks the first such byte exactly.  Per byte b:
+ *  - b < 0x80: b - 0x20 sets the top bit iff b < 0x20, (b ^ '"') - 1 iff
+ *    b == '"', (b ^ '\\') - 1 iff b == '\\';
+ *  - b >= 0xa0: b - 0x20 >= 0x80; 0x80 <= b < 0xa0: (b ^ '"') is 0xa0-0xbf
+ *    and minus 1 keeps the top bit; so every non-ASCII byte is marked.
+ * A borrow leaves only a byte that is itself marked and moves upwards, so
+ * it can add false marks above a true one, never below.  (test_json's
+ * string_bytes checks every byte value in every lane.) */
 static inline uint64_t
 special8(uint64_t x)
 {
-	uint64_t q = x ^ (ONES * 0x22), b = x ^ (ONES * 0x5c);
-
-	return (((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) |
-	    ((b - ONES) & ~b) | x) & HIGH;
+	return ((x - ONES * 0x20) | ((x ^ ONES * 0x22) - ONES) |
+	    ((x ^ ONES * 0x5c) - ONES)) & HIGH;
 }
 
 static int
@@ -304,6 +314,18 @@ scan_string(const unsigned char *p, const unsigned char *end,
 			*bad = p;
 			return NULL;
 		default:
+			/* Well inside the text: one range test on the second
+			 * byte, a mask test on the others. */
+			if (end - p >= 4 && k != C_BAD) {
+				unsigned need = u8need[k];
+
+				if (p[1] >= u8lo[k] && p[1] <= u8hi[k] &&
+				    (need < 3 || (p[2] & 0xc0) == 0x80) &&
+				    (need < 4 || (p[3] & 0xc0) == 0x80)) {
+					p += need;
+					continue;
+				}
+			}
 			if ((r = utf8_seq(p, end, k)) < 0) {
 				*err = r;
 				*bad = r == JSON_E_EOF ? end : p;
@@ -371,9 +393,11 @@ bad:
 }
 
 #define IS_WS(c) ((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
-#define SKIP_WS() \
-	while (p < end && IS_WS(*p)) \
-		p++
+#define SKIP_WS() do { \
+		if (p < end && *p <= ' ') \
+			while (p < end && IS_WS(*p)) \
+				p++; \
+	} while (0)
 #define NONE 0xffffffffu
 
 void
@@ -427,8 +451,11 @@ value:
 	SKIP_WS();
 	if (p == end)
 		goto eof;
+	if (*p == '"')
+		goto string;
 	switch (*p) {
 	case '"':
+	string:
 		esc = 0;
 		q = plain_run(p + 1, end);
 		if (q == end || *q != '"') {

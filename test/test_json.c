@@ -409,6 +409,69 @@ doubles(void)
 	return 0;
 }
 
+/* What one byte does inside a string, at every offset from the opening
+ * quote (so at every lane of the 8-byte fast path), alone and followed by
+ * a second special byte: the first one decides, at its exact offset. */
+static int
+expect_byte(unsigned b, size_t at, int *err, size_t *pos)
+{
+	if (b == '"') {
+		*err = JSON_E_TRAILING;
+		*pos = at + 1;
+	} else if (b == '\\') {
+		*err = JSON_E_ESCAPE;
+		*pos = at;
+	} else if (b < 0x20) {
+		*err = JSON_E_CTRL;
+		*pos = at;
+	} else if (b >= 0x80) {
+		*err = JSON_E_UTF8;
+		*pos = at;
+	} else {
+		*err = 0;
+	}
+	return *err;
+}
+
+static int
+string_bytes(void)
+{
+	static const unsigned char second[] = { 0x00, 0x1f, '"', '\\', 0x80,
+	    0xff, 0x20, 0x7f };
+	char doc[40];
+	struct json j;
+	size_t at, k, pos, wantpos;
+	unsigned b;
+	int r, want;
+
+	for (b = 0; b < 256; b++) {
+		for (at = 1; at < 20; at++) {
+			for (k = 0; k <= sizeof second; k++) {
+				memset(doc, 'a', sizeof doc);
+				doc[0] = '"';
+				doc[sizeof doc - 1] = '"';
+				doc[at] = (char)b;
+				if (k < sizeof second && at + 3 < sizeof doc - 1)
+					doc[at + 3] = (char)second[k];
+				r = parse_exact(doc, sizeof doc, &j, toks, NT);
+				pos = json_error_pos(&j);
+				if (expect_byte(b, at, &want, &wantpos) == 0) {
+					if (k == sizeof second ||
+					    at + 3 >= sizeof doc - 1 ||
+					    expect_byte(second[k], at + 3, &want,
+					    &wantpos) == 0) {
+						check(r == 1);
+						continue;
+					}
+				}
+				check(r == want);
+				check(pos == wantpos);
+			}
+		}
+	}
+	return 0;
+}
+
 /* Random mutations of valid documents: whole, sliced and validate-only
  * agree; nothing reads out of bounds (ASan in make check). */
 static int
@@ -475,6 +538,7 @@ main(void)
 	t_run("unescape", unescape);
 	t_run("int64s", int64s);
 	t_run("doubles", doubles);
+	t_run("string_bytes", string_bytes);
 	t_run("mutations", mutations);
 	return t_done();
 }
