@@ -24,6 +24,16 @@ static const struct {
 	{ "place", 5 }, { "matching_rules", 14 }, { "includes", 8 }
 };
 
+/* keys[] by length: up to 3 candidates per length, -1 ends the list. */
+static const signed char bylen[16][4] = {
+	{ -1 }, { -1 }, { K_ID, -1 }, { -1 }, { K_DATA, K_TEXT, -1 },
+	{ K_LIMIT, K_EVENT, K_PLACE, -1 }, { K_ERRORS, K_DELETE, K_ID_STR, -1 },
+	{ K_WARNING, K_FRIENDS, -1 }, { K_INCLUDES, -1 },
+	{ K_SCRUB_GEO, K_FULL_TEXT, -1 }, { K_DISCONNECT, -1 },
+	{ K_FRIENDS_STR, K_COORDINATES, -1 }, { -1 }, { K_USER_WITHHELD, -1 },
+	{ K_MATCHING_RULES, -1 }, { K_STATUS_WITHHELD, -1 }
+};
+
 static const char *const kind_names[] = {
 	"?", "other", "tweet", "delete", "scrub_geo", "limit", "disconnect",
 	"warning", "status_withheld", "user_withheld", "friends", "event",
@@ -40,23 +50,24 @@ msg_kind_name(int k)
 
 /* Which of keys[] the key token k is, or -1. */
 static int
-keyid(const char *s, const struct json_tok *t, int k)
+keyid(const char *s, const struct json_tok *t, int ki)
 {
-	const struct json_tok *tk = &t[k];
+	const struct json_tok *tk = &t[ki];
+	const signed char *k;
 	int i;
 
 	if (tk->info & JSON_TOK_ESC) {	/* rare: compare decoded */
 		for (i = 0; i < K_N; i++)
-			if (json_strneq(s, t, k, keys[i].name, keys[i].len))
+			if (json_strneq(s, t, ki, keys[i].name, keys[i].len))
 				return i;
 		return -1;
 	}
-	if (tk->len > 15 || tk->len < 2)
+	if (tk->len > 15)
 		return -1;
-	for (i = 0; i < K_N; i++)
-		if (keys[i].len == tk->len &&
-		    memcmp(s + tk->start, keys[i].name, tk->len) == 0)
-			return i;
+	for (k = bylen[tk->len]; *k >= 0; k++)
+		if (s[tk->start] == keys[*k].name[0] &&
+		    memcmp(s + tk->start, keys[*k].name, tk->len) == 0)
+			return *k;
 	return -1;
 }
 

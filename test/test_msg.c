@@ -223,6 +223,12 @@ edge_cases(void)
 	check(json_unescape(esc, toks, m.reason.tok, out, sizeof out, &len)
 	    == 0);
 	check(len == 11 && memcmp(out, "load \"shed\"", 11) == 0);
+	/* A tweet with only a numeric id. */
+	r = json_parse(&j, "{\"id\":5,\"text\":\"x\"}", 19, toks, NT);
+	check(r == 5);
+	check(msg_classify(&m, "{\"id\":5,\"text\":\"x\"}", 19, toks, r) ==
+	    MSG_TWEET);
+	check(str_is(&m.id, "5"));
 	/* Names. */
 	check(strcmp(msg_kind_name(MSG_TWEET), "tweet") == 0);
 	check(strcmp(msg_kind_name(MSG_V2_ERRORS), "v2_errors") == 0);
