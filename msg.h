@@ -39,7 +39,7 @@
  * json_unescape(s, toks, m->reason.tok, ...) decodes one when needed.
  * Absent strings have p NULL, len 0, tok -1.  Absent numbers are -1.
  *
- * Memory: sizeof(struct msg) is 216 bytes on LP64.
+ * Memory: sizeof(struct msg) is 216 bytes on LP64, 136 on ILP32 (mipsel).
  */
 #ifndef MSG_H
 #define MSG_H
