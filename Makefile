@@ -7,16 +7,16 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = http chunk oauth frame
+VENDOR = http chunk oauth frame json msg
 # The tool around them.
 TOOLOBJ = errstr.o cred.o
-OBJ = http.o chunk.o oauth.o frame.o $(TOOLOBJ)
+OBJ = http.o chunk.o oauth.o frame.o json.o msg.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
-	test/test_cred test/test_frame
+	test/test_cred test/test_frame test/test_json test/test_msg
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh
 TESTPROGS = test/httpcat test/oauthsign
-BENCHES = test/bench_chunk test/bench_oauth test/bench_frame
+BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
@@ -43,6 +43,9 @@ chunk.o: chunk.c chunk.h config.mk
 oauth.o: oauth.c oauth.h config.mk
 cred.o: cred.c cred.h oauth.h config.mk
 frame.o: frame.c frame.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h json.h msg.h config.mk
+json.o: json.c json.h config.mk
+msg.o: msg.c msg.h json.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -56,6 +59,10 @@ test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
 test/test_frame: test/test_frame.c test/t.h frame.o
 	$(TESTCC) -o $@ test/test_frame.c frame.o $(LDFLAGS)
+test/test_json: test/test_json.c test/json/cases.h test/t.h json.o
+	$(TESTCC) -o $@ test/test_json.c json.o $(LDFLAGS)
+test/test_msg: test/test_msg.c test/t.h msg.o json.o
+	$(TESTCC) -o $@ test/test_msg.c msg.o json.o $(LDFLAGS)
 test/test_errstr: test/test_errstr.c test/t.h errstr.o
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
 test/test_oauth: test/test_oauth.c test/t.h oauth.o
@@ -89,6 +96,20 @@ check:
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
 		LDFLAGS="$(SANITIZE)" test
 
+# ---- fuzz: json.c against yajl (libFuzzer, clang); FUZZTIME seconds.
+# New inputs go to test/out/fuzz-json, seeds come from test/msg.
+FUZZCC = clang
+FUZZTIME = 60
+FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+test/fuzz/fuzz_json: test/fuzz/fuzz_json.c json.c json.h
+	$(FUZZCC) $(FUZZFLAGS) -I. -o $@ test/fuzz/fuzz_json.c json.c -lyajl
+fuzz:
+	@sh test/deps.sh check
+	$(MAKE) test/fuzz/fuzz_json
+	mkdir -p test/out/fuzz-json
+	test/fuzz/fuzz_json -max_total_time=$(FUZZTIME) -max_len=4096 \
+		-artifact_prefix=test/out/ test/out/fuzz-json test/msg
+
 # ---- lint: banned functions, stdio/config.h in modules, standalone builds
 lint:
 	@sh test/lint.sh "$(CC)" $(VENDOR)
@@ -101,6 +122,18 @@ test/bench_oauth: test/bench_oauth.c oauth.o
 
 test/bench_frame: test/bench_frame.c frame.o
 	$(TESTCC) -O2 -o $@ test/bench_frame.c frame.o $(LDFLAGS)
+
+# The JSON bench links the peers it is measured against (Debian libjsmn-dev,
+# libyajl-dev, libsimdjson-dev); simdjson through a small C++ shim that is
+# built only here.
+BENCH_CXX = $(CROSS_COMPILE)g++
+test/bench_json_simd.o: test/bench_json_simd.cpp
+	$(BENCH_CXX) -O2 -c -o $@ test/bench_json_simd.cpp
+test/bench_json: test/bench_json.c test/bench_json_jsmn.c \
+    test/bench_json_simd.o json.o msg.o
+	$(TESTCC) -O2 -o $@ test/bench_json.c test/bench_json_jsmn.c \
+		test/bench_json_simd.o json.o msg.o $(LDFLAGS) -lsimdjson -lyajl \
+		-lstdc++
 
 bench: all $(BENCHES)
 	@sh test/deps.sh bench
@@ -128,8 +161,9 @@ dist: clean
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) test/httpcat
+	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) test/*.o \
+		test/fuzz/fuzz_json
 	rm -rf $(CHECKDIR) test/out
 
-.PHONY: all deps test test-deps check lint bench demo install uninstall \
-	dist clean
+.PHONY: all deps test test-deps check fuzz lint bench demo install \
+	uninstall dist clean

@@ -7,6 +7,8 @@
 #include "http.h"
 #include "oauth.h"
 #include "cred.h"
+#include "json.h"
+#include "msg.h"
 
 struct errdesc {
 	int code;
@@ -21,6 +23,8 @@ static const struct errdesc table[] = {
 	HTTP_ERRORS(ERR_ROW)
 	OAUTH_ERRORS(ERR_ROW)
 	CRED_ERRORS(ERR_ROW)
+	JSON_ERRORS(ERR_ROW)
+	MSG_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 

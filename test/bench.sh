@@ -10,7 +10,7 @@ if [ ! -s test/out/tweets.ndjson ]; then
 fi
 for b in test/bench_*; do
 	case $b in
-	*.c) ;;
+	*.c|*.cpp|*.o) ;;
 	*.sh) echo "== $b"; sh "$b" || echo "bench $b failed" ;;
 	*) [ -x "$b" ] && { echo "== $b"; "$b" || echo "bench $b failed"; } ;;
 	esac

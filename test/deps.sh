@@ -13,7 +13,7 @@ build="libbearssl-dev"
 test="$build zlib1g-dev python3 python3-oauthlib python3-requests
  python3-requests-oauthlib openssl curl nginx-light gzip pigz zopfli
  libdeflate-tools mandoc"
-check="$test clang libclang-rt-14-dev valgrind"
+check="$test clang libclang-rt-14-dev valgrind libyajl-dev"
 bench="$test libdeflate-dev libjsmn-dev libsimdjson-dev libyajl-dev g++"
 
 case $profile in

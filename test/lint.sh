@@ -2,8 +2,9 @@
 # sluice lint -- MIT licensed.  Usage: test/lint.sh CC MODULE...
 #  1. no banned function (STYLE.md rule 17) in non-test code;
 #  2. no <stdio.h> and no config.h in a vendorable module;
-#  3. each vendorable module compiles alone, with only its own header,
-#     under -std=c99 -pedantic -Werror.
+#  3. each vendorable module compiles alone, with only its own header (and
+#     the headers of modules it builds on, e.g. msg on json.h), under
+#     -std=c99 -pedantic -Werror.
 cc=$1
 shift
 fail=0
@@ -26,7 +27,9 @@ for m in "$@"; do
 		fail=1
 	fi
 	mkdir "$tmp/$m"
-	cp "$m.c" "$m.h" "$tmp/$m/"
+	deps=$(sed -n 's/^#include[[:space:]]*"\([a-z0-9_]*\.h\)".*/\1/p' \
+	    "$m.c" "$m.h" | sort -u | grep -v "^$m\.h$")
+	cp "$m.c" "$m.h" $deps "$tmp/$m/"
 	if ! (cd "$tmp/$m" && $cc -std=c99 -pedantic -Wall -Wextra -Werror \
 	    -c "$m.c" -o "$m.o"); then
 		echo "lint: module $m does not compile alone"

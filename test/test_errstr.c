@@ -6,6 +6,8 @@
 #include "http.h"
 #include "oauth.h"
 #include "cred.h"
+#include "json.h"
+#include "msg.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
@@ -14,6 +16,8 @@ static const int codes[] = {
 	HTTP_ERRORS(CODE_ROW)
 	OAUTH_ERRORS(CODE_ROW)
 	CRED_ERRORS(CODE_ROW)
+	JSON_ERRORS(CODE_ROW)
+	MSG_ERRORS(CODE_ROW)
 };
 
 static int
