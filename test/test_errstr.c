@@ -3,11 +3,13 @@
 #include "errstr.h"
 #include "chunk.h"
 #include "http.h"
+#include "resp.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
 	CHUNK_ERRORS(CODE_ROW)
 	HTTP_ERRORS(CODE_ROW)
+	RESP_ERRORS(CODE_ROW)
 };
 
 static int
