@@ -9,10 +9,11 @@ include config.mk
 # compile on its own against its own header (make lint checks it).
 VENDOR = http chunk resp
 # The tool around them.
-TOOLOBJ = errstr.o
+TOOLOBJ = errstr.o sinkfile.o
 OBJ = http.o chunk.o resp.o $(TOOLOBJ)
 
-TESTS = test/test_http test/test_chunk test/test_errstr test/test_resp
+TESTS = test/test_http test/test_chunk test/test_errstr test/test_resp \
+	test/test_sinkfile
 SHTESTS = test/cli.sh test/chunk_peer.sh
 BENCHES = test/bench_chunk
 
@@ -35,10 +36,11 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h resp.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h resp.h sinkfile.h config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
 resp.o: resp.c resp.h config.mk
+sinkfile.o: sinkfile.c sinkfile.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -54,6 +56,8 @@ test/test_errstr: test/test_errstr.c test/t.h errstr.o
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
 test/test_resp: test/test_resp.c test/t.h resp.o
 	$(TESTCC) -o $@ test/test_resp.c resp.o $(LDFLAGS)
+test/test_sinkfile: test/test_sinkfile.c test/t.h sinkfile.o
+	$(TESTCC) -o $@ test/test_sinkfile.c sinkfile.o $(LDFLAGS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
 

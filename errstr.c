@@ -5,6 +5,7 @@
 #include "chunk.h"
 #include "http.h"
 #include "resp.h"
+#include "sinkfile.h"
 
 struct errdesc {
 	int code;
@@ -17,6 +18,7 @@ static const struct errdesc table[] = {
 	CHUNK_ERRORS(ERR_ROW)
 	HTTP_ERRORS(ERR_ROW)
 	RESP_ERRORS(ERR_ROW)
+	FSINK_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 

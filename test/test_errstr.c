@@ -4,12 +4,14 @@
 #include "chunk.h"
 #include "http.h"
 #include "resp.h"
+#include "sinkfile.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
 	CHUNK_ERRORS(CODE_ROW)
 	HTTP_ERRORS(CODE_ROW)
 	RESP_ERRORS(CODE_ROW)
+	FSINK_ERRORS(CODE_ROW)
 };
 
 static int
