@@ -9,13 +9,13 @@ include config.mk
 # compile on its own against its own header (make lint checks it).
 VENDOR = http chunk resp
 # The tool around them.
-TOOLOBJ = errstr.o sinkfile.o
+TOOLOBJ = errstr.o sinkfile.o sinkredis.o
 OBJ = http.o chunk.o resp.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_resp \
 	test/test_sinkfile
-SHTESTS = test/cli.sh test/chunk_peer.sh
-BENCHES = test/bench_chunk
+SHTESTS = test/cli.sh test/chunk_peer.sh test/redis.sh
+BENCHES = test/bench_chunk test/rsinkdrv
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
@@ -36,11 +36,13 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h resp.h sinkfile.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h resp.h sinkfile.h sinkredis.h \
+	config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
 resp.o: resp.c resp.h config.mk
 sinkfile.o: sinkfile.c sinkfile.h config.mk
+sinkredis.o: sinkredis.c sinkredis.h resp.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -58,13 +60,15 @@ test/test_resp: test/test_resp.c test/t.h resp.o
 	$(TESTCC) -o $@ test/test_resp.c resp.o $(LDFLAGS)
 test/test_sinkfile: test/test_sinkfile.c test/t.h sinkfile.o
 	$(TESTCC) -o $@ test/test_sinkfile.c sinkfile.o $(LDFLAGS)
+test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o
+	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o $(LDFLAGS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
 
 test-deps:
 	@sh test/deps.sh test
 
-test: test-deps all $(TESTS) test/httpcat
+test: test-deps all $(TESTS) test/httpcat test/rsinkdrv
 	@sh test/run.sh $(TESTS) $(SHTESTS)
 
 # The whole suite under ASan+UBSan with clang, built in its own directory so
@@ -76,7 +80,8 @@ check:
 	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
 	cp -R *.c *.h Makefile config.mk test doc $(CHECKDIR)/
 	rm -f $(CHECKDIR)/config.h $(CHECKDIR)/test/test_[a-z]* \
-		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat
+		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat \
+		$(CHECKDIR)/test/rsinkdrv
 	cp test/test_*.c $(CHECKDIR)/test/
 	cd $(CHECKDIR) && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
@@ -116,7 +121,7 @@ dist: clean
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat
+	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat test/rsinkdrv
 	rm -rf $(CHECKDIR) test/out
 
 .PHONY: all deps test test-deps check lint bench demo install uninstall \

@@ -6,6 +6,7 @@
 #include "http.h"
 #include "resp.h"
 #include "sinkfile.h"
+#include "sinkredis.h"
 
 struct errdesc {
 	int code;
@@ -19,6 +20,7 @@ static const struct errdesc table[] = {
 	HTTP_ERRORS(ERR_ROW)
 	RESP_ERRORS(ERR_ROW)
 	FSINK_ERRORS(ERR_ROW)
+	RSINK_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 

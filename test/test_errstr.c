@@ -5,6 +5,7 @@
 #include "http.h"
 #include "resp.h"
 #include "sinkfile.h"
+#include "sinkredis.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
@@ -12,6 +13,7 @@ static const int codes[] = {
 	HTTP_ERRORS(CODE_ROW)
 	RESP_ERRORS(CODE_ROW)
 	FSINK_ERRORS(CODE_ROW)
+	RSINK_ERRORS(CODE_ROW)
 };
 
 static int
