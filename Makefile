@@ -13,7 +13,7 @@ TOOLOBJ = errstr.o sinkfile.o sinkredis.o
 OBJ = http.o chunk.o resp.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_resp \
-	test/test_sinkfile
+	test/test_sinkfile test/test_sinkredis
 SHTESTS = test/cli.sh test/chunk_peer.sh test/redis.sh
 BENCHES = test/bench_chunk test/rsinkdrv
 
@@ -60,6 +60,8 @@ test/test_resp: test/test_resp.c test/t.h resp.o
 	$(TESTCC) -o $@ test/test_resp.c resp.o $(LDFLAGS)
 test/test_sinkfile: test/test_sinkfile.c test/t.h sinkfile.o
 	$(TESTCC) -o $@ test/test_sinkfile.c sinkfile.o $(LDFLAGS)
+test/test_sinkredis: test/test_sinkredis.c test/t.h sinkredis.o resp.o
+	$(TESTCC) -o $@ test/test_sinkredis.c sinkredis.o resp.o $(LDFLAGS)
 test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o
 	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o $(LDFLAGS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o

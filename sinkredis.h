@@ -57,7 +57,7 @@
  * user and password are %-decoded; "password@" without a colon is a
  * password for the default user), or unix:/path/to/socket[?db=N].
  *
- * Memory: sizeof(struct rsink) is 19,400 bytes on LP64 (a 16 KiB read
+ * Memory: sizeof(struct rsink) is 19,584 bytes on LP64 (a 16 KiB read
  * buffer and a 1 KiB control buffer), plus the backlog buffer.
  */
 #ifndef SINKREDIS_H

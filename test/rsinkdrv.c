@@ -23,12 +23,12 @@ static struct rsink rs;
 static int verbose;
 
 static long long
-now_ms(void)
+now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static void
@@ -112,9 +112,10 @@ main(int argc, char **argv)
 		return 1;
 	if ((rc = rsink_init(&rs, &cfg, backlog, cap)) != 0) {
 		fprintf(stderr, "rsinkdrv: %s\n", errstr(rc));
-		return 2;
+		rc = 2;
+		goto out;
 	}
-	t0 = now_ms();
+	t0 = now_us();
 	for (;;) {
 		if (rsink_switch(&rs) == RSINK_SWITCH_OFF) {
 			off = 1;
@@ -124,7 +125,7 @@ main(int argc, char **argv)
 			break;
 		/* Produce while the sink has room (BLOCK: the caller stops
 		 * reading upstream while rsink_room() is false). */
-		allowed = rate ? (now_ms() - t0) * (long long)rate / 1000 + 1
+		allowed = rate ? (now_us() - t0) * (long long)rate / 1000000 + 1
 		    : -1;
 		while ((n == 0 || seq < n || held) && rsink_room(&rs) &&
 		    (allowed < 0 || (long long)seq < allowed)) {
@@ -138,7 +139,8 @@ main(int argc, char **argv)
 			if (rc < 0) {
 				fprintf(stderr, "rsinkdrv: write: %s (%s)\n",
 				    errstr(rc), rsink_errmsg(&rs));
-				return 1;
+				rc = 1;
+				goto out;
 			}
 			held = 0;
 			seq++;
@@ -153,31 +155,37 @@ main(int argc, char **argv)
 			tmo = 0;
 		np = rsink_poll_fds(&rs, &pfd, 1, &tmo);
 		rc = poll(&pfd, (nfds_t)np, tmo);
-		if (rc < 0 && errno != EINTR)
-			return 1;
+		if (rc < 0 && errno != EINTR) {
+			rc = 1;
+			goto out;
+		}
 		if (rsink_step(&rs, &pfd, rc > 0 ? np : 0) != 0) {
 			fprintf(stderr, "rsinkdrv: %s: %s\n",
 			    errstr(rsink_error(&rs)), rsink_errmsg(&rs));
-			return 1;
+			rc = 1;
+			goto out;
 		}
 	}
 	rc = rsink_flush_blocking(&rs, flush_ms);
-	t1 = now_ms();
+	t1 = now_us();
 	printf("rsinkdrv: sent %lu acked %llu dropped %llu pending %lu "
 	    "reconnects %llu ms %lld rate %.0f%s\n", seq,
 	    (unsigned long long)rsink_acked(&rs),
 	    (unsigned long long)rsink_dropped(&rs),
 	    (unsigned long)rsink_pending(&rs),
-	    (unsigned long long)rs.reconnects, t1 - t0,
-	    t1 > t0 ? (double)rsink_acked(&rs) * 1000.0 / (double)(t1 - t0)
+	    (unsigned long long)rs.reconnects, (t1 - t0) / 1000,
+	    t1 > t0 ? (double)rsink_acked(&rs) * 1e6 / (double)(t1 - t0)
 	    : 0.0, off ? " switch-off" : "");
-	rsink_close(&rs);
-	if (rc == RSINK_E_TIMEOUT)
-		return 3;
-	if (rc != 0) {
+	if (rc == RSINK_E_TIMEOUT) {
+		rc = 3;
+	} else if (rc != 0) {
 		fprintf(stderr, "rsinkdrv: %s: %s\n", errstr(rc),
 		    rsink_errmsg(&rs));
-		return 1;
+		rc = 1;
 	}
-	return 0;
+out:
+	rsink_close(&rs);
+	free(backlog);
+	free(msg);
+	return rc;
 }
