@@ -410,3 +410,38 @@ fsink_close(struct fsink *f)
 	f->fd = -1;
 	return rc;
 }
+
+int
+fsink_parse_sync(const char *s, struct fsink_cfg *cfg)
+{
+	long n = 0;
+	const char *p = s;
+
+	if (strcmp(s, "never") == 0) {
+		cfg->sync = FSINK_SYNC_NEVER;
+		return 0;
+	}
+	if (strcmp(s, "rotate") == 0) {
+		cfg->sync = FSINK_SYNC_ROTATE;
+		return 0;
+	}
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > 100000000L)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	if (p == s || *p != '-' || n < 1)
+		return -1;
+	p++;
+	if (strcmp(p, "messages") == 0 || (n == 1 &&
+	    strcmp(p, "message") == 0)) {
+		cfg->sync = FSINK_SYNC_MSGS;
+	} else if (strcmp(p, "seconds") == 0 || (n == 1 &&
+	    strcmp(p, "second") == 0)) {
+		cfg->sync = FSINK_SYNC_SECS;
+	} else {
+		return -1;
+	}
+	cfg->sync_every = n;
+	return 0;
+}

@@ -164,6 +164,11 @@ int fsink_reopen(struct fsink *f);
  * sticky error (also an error from before). */
 int fsink_close(struct fsink *f);
 
+/* Parses an --fsync value: "never", "rotate", "N-messages" or
+ * "N-seconds" (N >= 1; "1-message", "1-second" also) into cfg->sync and
+ * cfg->sync_every.  Returns 0, or -1 (cfg untouched) when s is none. */
+int fsink_parse_sync(const char *s, struct fsink_cfg *cfg);
+
 static inline int
 fsink_error(const struct fsink *f)
 {

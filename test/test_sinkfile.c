@@ -424,6 +424,50 @@ stdout_and_newline(void)
 	return 0;
 }
 
+static int
+parse_sync(void)
+{
+	static const struct {
+		const char *s;
+		int ok;
+		enum fsink_sync mode;
+		long n;
+	} v[] = {
+		{ "never", 1, FSINK_SYNC_NEVER, 0 },
+		{ "rotate", 1, FSINK_SYNC_ROTATE, 0 },
+		{ "100-messages", 1, FSINK_SYNC_MSGS, 100 },
+		{ "1-message", 1, FSINK_SYNC_MSGS, 1 },
+		{ "5-seconds", 1, FSINK_SYNC_SECS, 5 },
+		{ "1-second", 1, FSINK_SYNC_SECS, 1 },
+		{ "0-seconds", 0, 0, 0 },
+		{ "2-second", 0, 0, 0 },
+		{ "-seconds", 0, 0, 0 },
+		{ "5", 0, 0, 0 },
+		{ "5-minutes", 0, 0, 0 },
+		{ "999999999999-messages", 0, 0, 0 },
+		{ "Never", 0, 0, 0 },
+		{ "", 0, 0, 0 },
+	};
+	struct fsink_cfg cfg;
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		memset(&cfg, 0, sizeof cfg);
+		cfg.sync = FSINK_SYNC_ROTATE;
+		cfg.sync_every = 42;
+		if (!v[i].ok) {
+			check(fsink_parse_sync(v[i].s, &cfg) == -1);
+			check(cfg.sync == FSINK_SYNC_ROTATE);
+			check(cfg.sync_every == 42);
+			continue;
+		}
+		check(fsink_parse_sync(v[i].s, &cfg) == 0);
+		check(cfg.sync == v[i].mode);
+		check(v[i].n == 0 || cfg.sync_every == v[i].n);
+	}
+	return 0;
+}
+
 int
 main(void)
 {
@@ -434,5 +478,6 @@ main(void)
 	t_run("full_filesystem", full_filesystem);
 	t_run("sync_policy", sync_policy);
 	t_run("stdout_and_newline", stdout_and_newline);
+	t_run("parse_sync", parse_sync);
 	return t_done();
 }
