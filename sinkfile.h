@@ -81,13 +81,13 @@
 /* Errors.  Range -220 .. -239.  All but FSINK_E_NEWLINE are sticky. */
 #define FSINK_ERRORS(X) \
 	X(FSINK_E_OPEN, -220, "cannot open the output file") \
-	X(FSINK_E_FULL, -221, "output file system full or file size limit reached") \
+	X(FSINK_E_FULL, -221, "output disk full or file size limit reached") \
 	X(FSINK_E_WRITE, -222, "cannot write the output") \
-	X(FSINK_E_NAME, -223, "output file name empty or too long after strftime") \
+	X(FSINK_E_NAME, -223, "output file name empty or too long") \
 	X(FSINK_E_RENAME, -224, "cannot rename the finished output file") \
 	X(FSINK_E_SYNC, -225, "cannot fsync the output file") \
 	X(FSINK_E_NEWLINE, -226, "message contains a newline; not written") \
-	X(FSINK_E_TRUNCATE, -227, "cannot cut the output back to a message boundary") \
+	X(FSINK_E_TRUNCATE, -227, "cannot cut the output back to a boundary") \
 	X(FSINK_E_CLOSE, -228, "cannot close the output file") \
 	X(FSINK_E_CLOSED, -229, "the output is closed")
 

@@ -130,7 +130,9 @@ parse_url(struct rsink *r, const char *u)
 		q = strchr(p, '?');
 		if (q == NULL)
 			q = p + strlen(p);
-		if ((size_t)(q - p) >= sizeof r->path)
+		if ((size_t)(q - p) >= sizeof r->path ||
+		    (size_t)(q - p) >=
+		    sizeof ((struct sockaddr_un *)0)->sun_path)
 			return -1;
 		memcpy(r->path, p, (size_t)(q - p));
 		r->path[q - p] = '\0';

@@ -112,7 +112,7 @@
 	X(RSINK_E_SELECT, -264, "Redis refused SELECT") \
 	X(RSINK_E_REPLY, -265, "Redis answered a write with an error") \
 	X(RSINK_E_PROTOCOL, -266, "malformed or unexpected reply from Redis") \
-	X(RSINK_E_TIMEOUT, -267, "Redis backlog not flushed before the timeout") \
+	X(RSINK_E_TIMEOUT, -267, "Redis backlog not flushed in time") \
 	X(RSINK_E_SOCKET, -268, "cannot create a socket for Redis") \
 	X(RSINK_E_SWITCH, -269, "Redis refused to read the switch key")
 
@@ -136,7 +136,7 @@ struct rsink_cfg {
 	const char *url;		/* see above */
 	enum rsink_mode mode;
 	const char *key;		/* list key, channel or stream key */
-	uint64_t maxlen;		/* LIST: LTRIM; XADD: MAXLEN ~; 0 none */
+	uint64_t maxlen;		/* LTRIM / MAXLEN ~; 0 none */
 	const char *counter_key;	/* NULL: no counter */
 	const char *switch_key;		/* NULL: no switch */
 	enum rsink_full on_full;

@@ -174,7 +174,8 @@ seqs "$T_TMP/kq" | sort -n | uniq >"$T_TMP/kq.uniq"
 seq 1 20000 >"$T_TMP/want"
 t_ok "kill: no message lost" cmp -s "$T_TMP/kq.uniq" "$T_TMP/want"
 len=$(redis-cli -p "$P" LLEN kq)
-echo "kill: LLEN $len (duplicates from replies lost with the connection: $((len - 20000)))"
+echo "kill: LLEN $len (duplicates: replies lost with the" \
+    "connection: $((len - 20000)))"
 t_ok "kill: counter == LLEN" [ "$(redis-cli -p "$P" GET kc)" = "$len" ]
 kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null
 
