@@ -145,6 +145,7 @@ good_vectors(void)
 /* All vectors back to back, as a pipelined connection delivers them. */
 static size_t seen;
 static int seen_bad;
+static unsigned long long t_trace_sum;
 
 static int
 on_reply(void *ctx, int st)
@@ -339,6 +340,81 @@ prefixes(void)
 	return 0;
 }
 
+/* Random streams built from RESP fragments (valid and not): every
+ * feeding mode must give the same replies and the same final status. */
+static int
+on_trace(void *ctx, int st)
+{
+	struct resp *r = ctx;
+
+	(void)st;
+	seen++;
+	/* A string longer than RESP_STR_MAX is cut when split: compare the
+	 * part every mode keeps. */
+	t_trace_sum = t_trace_sum * 31 + (unsigned long long)r->type * 7 +
+	    (unsigned long long)r->integer * 3 +
+	    (r->len < RESP_STR_MAX ? r->len : RESP_STR_MAX) + r->nerr;
+	return 0;
+}
+
+static int
+modes_agree(void)
+{
+	static const char *const frag[] = {
+		"+OK\r\n", "-ERR x\r\n", ":1\r\n", ":-42\r\n", "$3\r\nabc\r\n",
+		"$-1\r\n", "*2\r\n", "*0\r\n", "*-1\r\n", "$0\r\n\r\n",
+		"\r", "\n", "x", "$", "*", ":", "-", "+", "9", "\r\n"
+	};
+	unsigned char in[256];
+	struct resp r;
+	size_t n, used, k;
+	unsigned long long sum0;
+	int round, mode, st, st0, seen0;
+	unsigned long replies = 0, errors = 0;
+
+	for (round = 0; round < 3000; round++) {
+		n = 0;
+		while (n < 200) {
+			const char *f = frag[t_rand_below(sizeof frag /
+			    sizeof frag[0])];
+
+			k = strlen(f);
+			if (n + k > sizeof in)
+				break;
+			memcpy(in + n, f, k);
+			n += k;
+			if (t_rand_below(8) == 0)
+				break;
+		}
+		st0 = 0;
+		seen0 = 0;
+		sum0 = 0;
+		for (mode = 0; mode < T_NMODES; mode++) {
+			resp_init(&r);
+			seen = 0;
+			t_trace_sum = 0;
+			st = t_feed(mode, (t_push_fn)resp_push, &r, in, n,
+			    &used, on_trace);
+			check(st <= 0);		/* events go to on_trace */
+			check(st != T_E_STUCK);
+			if (mode == 0) {
+				st0 = st;
+				seen0 = (int)seen;
+				sum0 = t_trace_sum;
+				replies += seen;
+				errors += st < 0;
+				continue;
+			}
+			check(st == st0);
+			check((int)seen == seen0);
+			check(t_trace_sum == sum0);
+		}
+	}
+	/* The generator exercises both sides. */
+	check(replies > 1000 && errors > 100);
+	return 0;
+}
+
 int
 main(void)
 {
@@ -351,5 +427,6 @@ main(void)
 	t_run("line_limit", line_limit);
 	t_run("long_bulk", long_bulk);
 	t_run("prefixes", prefixes);
+	t_run("modes_agree", modes_agree);
 	return t_done();
 }
