@@ -198,4 +198,11 @@ redis-cli -p "$P" LRANGE dq 0 -1 >"$T_TMP/dq"
 t_ok "drop: the kept ones are the first, in order" in_order "$T_TMP/dq" "$len"
 kill "$REDIS_PID" 2>/dev/null; wait "$REDIS_PID" 2>/dev/null
 
+# ---- Redis never comes: the exit flush times out and says what is left
+P=$(t_free_port)
+out=$($DRV -u "redis://127.0.0.1:$P" -k q -n 100 -t 500 2>&1); rc=$?
+t_ok "unreachable: flush times out (exit 3)" [ $rc -eq 3 ]
+t_match "unreachable: pending reported" "$out" 'acked 0 .*pending 13000'
+t_match "unreachable: the failure is said" "$out" 'Connection refused'
+
 t_done
