@@ -7,15 +7,16 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = http chunk oauth frame json msg
+VENDOR = http chunk oauth frame json msg resp
 # The tool around them.
-TOOLOBJ = errstr.o cred.o
-OBJ = http.o chunk.o oauth.o frame.o json.o msg.o $(TOOLOBJ)
+TOOLOBJ = errstr.o cred.o sinkfile.o sinkredis.o
+OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
-	test/test_cred test/test_frame test/test_json test/test_msg
-SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh
-TESTPROGS = test/httpcat test/oauthsign
+	test/test_cred test/test_frame test/test_json test/test_msg test/test_resp \
+	test/test_sinkfile test/test_sinkredis
+SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh
+TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
@@ -46,6 +47,11 @@ frame.o: frame.c frame.h config.mk
 errstr.o: errstr.c errstr.h http.h chunk.h json.h msg.h config.mk
 json.o: json.c json.h config.mk
 msg.o: msg.c msg.h json.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h resp.h sinkfile.h sinkredis.h \
+	config.mk
+resp.o: resp.c resp.h config.mk
+sinkfile.o: sinkfile.c sinkfile.h config.mk
+sinkredis.o: sinkredis.c sinkredis.h resp.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -71,6 +77,14 @@ test/test_cred: test/test_cred.c test/t.h cred.o oauth.o
 	$(TESTCC) -o $@ test/test_cred.c cred.o oauth.o $(LDFLAGS) $(SLUICE_LIBS)
 test/oauthsign: test/oauthsign.c oauth.o
 	$(TESTCC) -o $@ test/oauthsign.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
+test/test_resp: test/test_resp.c test/t.h resp.o
+	$(TESTCC) -o $@ test/test_resp.c resp.o $(LDFLAGS)
+test/test_sinkfile: test/test_sinkfile.c test/t.h sinkfile.o
+	$(TESTCC) -o $@ test/test_sinkfile.c sinkfile.o $(LDFLAGS)
+test/test_sinkredis: test/test_sinkredis.c test/t.h sinkredis.o resp.o
+	$(TESTCC) -o $@ test/test_sinkredis.c sinkredis.o resp.o $(LDFLAGS)
+test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o
+	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o $(LDFLAGS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
 
@@ -91,6 +105,7 @@ check:
 	rm -f $(CHECKDIR)/config.h $(CHECKDIR)/test/test_[a-z]* \
 		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat \
 		$(CHECKDIR)/test/oauthsign
+		$(CHECKDIR)/test/rsinkdrv
 	cp test/test_*.c $(CHECKDIR)/test/
 	cd $(CHECKDIR) && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \

@@ -9,6 +9,9 @@
 #include "cred.h"
 #include "json.h"
 #include "msg.h"
+#include "resp.h"
+#include "sinkfile.h"
+#include "sinkredis.h"
 
 struct errdesc {
 	int code;
@@ -25,6 +28,9 @@ static const struct errdesc table[] = {
 	CRED_ERRORS(ERR_ROW)
 	JSON_ERRORS(ERR_ROW)
 	MSG_ERRORS(ERR_ROW)
+	RESP_ERRORS(ERR_ROW)
+	FSINK_ERRORS(ERR_ROW)
+	RSINK_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 

@@ -8,6 +8,9 @@
 #include "cred.h"
 #include "json.h"
 #include "msg.h"
+#include "resp.h"
+#include "sinkfile.h"
+#include "sinkredis.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
@@ -18,6 +21,9 @@ static const int codes[] = {
 	CRED_ERRORS(CODE_ROW)
 	JSON_ERRORS(CODE_ROW)
 	MSG_ERRORS(CODE_ROW)
+	RESP_ERRORS(CODE_ROW)
+	FSINK_ERRORS(CODE_ROW)
+	RSINK_ERRORS(CODE_ROW)
 };
 
 static int
