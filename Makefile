@@ -13,7 +13,7 @@ TOOLOBJ = errstr.o
 OBJ = chunk.o $(TOOLOBJ)
 
 TESTS = test/test_chunk test/test_errstr
-SHTESTS = test/cli.sh
+SHTESTS = test/cli.sh test/streamd_test.sh
 BENCHES = test/bench_chunk
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
