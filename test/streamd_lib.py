@@ -78,7 +78,8 @@ ENDPOINTS  (every response carries Date; streams are HTTP/1.1 chunked,
        signature, reused nonce -> 401 {"errors":[{"code":32,...}]};
        oauth_timestamp more than 300 s off -> 401 code 135 (+ Date).
        No track/follow/locations -> 406; bad locations -> 406;
-       body over 64 KiB -> 413.  Messages: tweets (with the track terms in
+       body over 64 KiB -> 413.  stall_warnings is accepted; warnings
+       come from the fault inject=warning.  Messages: tweets (with the track terms in
        their text), retweets, quotes, deletes, limits, one per line, CRLF.
        delimited=length: "<bytes>\r\n<message>\r\n", where <bytes> counts the
        message and its CRLF.
@@ -123,8 +124,11 @@ SEND LOG  (--log FILE; one line per event, flushed at once)
       sent: ranges of the sequence numbers whose last byte was written to
       the socket (sendall returned), valid data messages only; cut: the
       message cut part-way by a fault or a failed write; oversize and
-      badjson messages are listed apart; backfill: ranges replayed before
-      live messages; end: count, client-gone, fault:KIND, stop.
+      badjson messages are listed apart, and so are limit notices (1 %
+      of the v1.1 mix; "limits"; sluice counts them, never writes them);
+      "deletes" lists the delete notices among "sent"; backfill: ranges
+      replayed before live messages; n: the number of "sent" messages;
+      end: count, client-gone, fault:KIND, stop.
   {"ev":"request","conn":C,"stream":S|null,"method":..,"path":..,
    "status":N,"why":..}                                   non-stream reply
   {"ev":"tls-error","conn":C,"error":..}
@@ -251,9 +255,11 @@ def zpiece(b):
 
 
 class Template:
-    __slots__ = ("lits", "codes", "zlits")
+    __slots__ = ("lits", "codes", "zlits", "kind")
 
     def __init__(self, raw):
+        self.kind = ("limit" if raw.startswith(b'{"limit":') else
+                     "delete" if raw.startswith(b'{"delete":') else "tweet")
         subs = [(str(BASE_ID + SENT).encode(), CODE_ID),
                 (str(BASE_ID - SENT).encode(), CODE_RID),
                 (str(SENT).encode(), CODE_SEQ)]
@@ -942,6 +948,8 @@ class Stream:
         self.conn, self.req, self.num = conn, req, num
         self.pending = []
         self.sent = Ranges()
+        self.limits = Ranges()
+        self.deletes = Ranges()
         self.backfill = Ranges()
         self.cut = None
         self.oversize, self.badjson, self.ctl = [], [], []
@@ -1210,6 +1218,7 @@ class Stream:
                 "status": self.status, "gzip": self.gzip,
                 "framing": self.framing, "sent": self.sent.r,
                 "n": self.sent.n, "cut": self.cut,
+                "limits": self.limits.r, "deletes": self.deletes.r,
                 "oversize": self.oversize, "badjson": self.badjson,
                 "backfill": self.backfill.r, "control": self.ctl,
                 "end": self.end, "faults": self.fired,
@@ -1280,7 +1289,11 @@ class Stream:
                 else:
                     nexttime = max(nexttime, time.monotonic() - 1.0)
             seq = ST.next_seq(time.monotonic())
-            self.send_data(seq, self.message(seq), self.sent)
+            kind = self.pool[seq % len(self.pool)].kind
+            self.send_data(seq, self.message(seq), self.limits
+                           if kind == "limit" else self.sent)
+            if kind == "delete":
+                self.deletes.add(seq)
             self.n += 1
 
     # -- faults ----------------------------------------------------------

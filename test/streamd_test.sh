@@ -109,9 +109,31 @@ t_match "sse: text/event-stream" "$r" '"content-type": "text/event-stream"'
 r=$(probe --framing sse -H 'Last-Event-ID: 10' "http://127.0.0.1:$P/sse")
 t_match "sse: Last-Event-ID resumes from the ring" "$r" \
     '"first_seq": 11,'
+r=$(probe "http://127.0.0.1:$P/stream/300")
+t_ok "log: sent + limits = what the client got" $PY - "$(closelog a \
+    "$(sn "$r")")" "$r" <<'PY'
+import json, sys
+log, got = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+n = sum(b - a + 1 for a, b in log["sent"] + log["limits"])
+sys.exit(not (n == got["nseqs"] == 300 and log["n"] < 300 and log["limits"]))
+PY
+# a client that never reads: streamd blocks in send, SIGTERM must still stop it
+$PY -c 'import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /stream/100000 HTTP/1.1\r\nHost: x\r\n\r\n")
+time.sleep(10)' "$P" &
+stuck=$!
+sleep 0.5
+t0=$($PY -c 'import time; print(time.time())')
 kill "$PID"
 wait "$PID"; rc=$?
+t1=$($PY -c 'import time; print(time.time())')
+kill $stuck
 t_ok "SIGTERM: exit 0" [ $rc -eq 0 ]
+t_ok "SIGTERM with a stuck client: stops within 3 s" \
+    $PY -c "import sys; sys.exit($t1 - $t0 >= 3)"
+t_match "SIGTERM: the stuck stream is logged" "$(cat "$T_TMP/a.log")" \
+    '"ev":"close".*"path":"/stream/100000".*"end":"stop"'
 t_match "SIGTERM: log ends with exit" "$(tail -n 1 "$T_TMP/a.log")" \
     '"ev":"exit"'
 
@@ -147,6 +169,7 @@ cat >"$T_TMP/oauth.py" <<'PY'
 import json, sys, time, requests
 from requests_oauthlib import OAuth1
 port, ca, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+import email.utils
 kw = {}
 cs = "test-consumer-secret"
 if mode == "wrong":
@@ -162,7 +185,11 @@ for i in range(2 if mode == "replay" else 1):
     r = requests.post(url, data={"track": "zig,rust lang",
                                  "stall_warnings": "true"},
                       auth=auth, stream=True, verify=ca, timeout=5)
-print("status", r.status_code, "date" if r.headers.get("date") else "")
+d = r.headers.get("date")
+print("status", r.status_code, "date" if d else "")
+if d:
+    print("skew %d" % (email.utils.parsedate_to_datetime(d).timestamp()
+                       - time.time()))
 if r.status_code != 200:
     print(r.text)
     sys.exit(0)
@@ -227,6 +254,13 @@ t_match "backfill_minutes replays recent messages first" "$r" \
 r=$(probe --cacert "$C/ca.pem" -H "$B" \
     "https://127.0.0.1:$P/2/tweets/sample/stream?backfill_minutes=9")
 t_match "backfill_minutes out of range: 400" "$r" '"status": 400'
+kill "$PID"
+
+start o --tls --cert "$C/server.pem" --key "$C/server.key" --clock-offset -600
+out=$($PY "$T_TMP/oauth.py" "$P" "$C/ca.pem" right)
+t_match "--clock-offset -600: a good request is 401 (135)" "$out" '"code":135'
+t_match "--clock-offset -600: Date is 10 minutes behind" "$out" \
+    '^skew -(59[0-9]|60[0-9])$'
 kill "$PID"
 
 # ---- faults, as a raw client sees them ------------------------------------
@@ -296,11 +330,12 @@ fault "badjson,after=1"
 r=$(probe "$U")
 t_match "badjson" "$r" '"nseqs": 3.*"bad_json": 1,'
 t_match "badjson: logged apart" "$(closelog f "$(sn "$r")")" \
-    '"n":3,"cut":null,"oversize":\[\],"badjson":\[[0-9]+\]'
+    '"n":3,"cut":null,.*"oversize":\[\],"badjson":\[[0-9]+\]'
 fault "oversize=100000,after=1"
 r=$(probe "$U")
 t_match "oversize message" "$r" '"largest": (99|100)[0-9]{3}'
-t_match "oversize: logged apart" "$(closelog f "$(sn "$r")")" '"oversize":\[[0-9]+\]'
+t_match "oversize: logged apart" "$(closelog f "$(sn "$r")")" \
+    '"oversize":\[[0-9]+\]'
 fault "chunk-overflow,after=1"
 t_match "chunk-overflow" "$(probe "$U")" \
     '"chunk_error": "bad chunk size b.10000000000000000000.".*"messages": 1'
