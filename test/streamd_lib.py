@@ -40,7 +40,8 @@ OPTIONS
                       serve HTTPS with this PEM certificate chain and key
                       (test/mkcerts.sh DIR makes a test CA and a server
                       certificate for 127.0.0.1 and localhost).
-  --log FILE          send log, one JSON object per line (see SEND LOG).
+  --log FILE          send log, one JSON object per line, appended (see
+                      SEND LOG).
   --rate R            data messages per second per stream (default 0 =
                       as fast as the client reads).
   --count N           end every stream cleanly (gzip trailer, last chunk)
@@ -62,11 +63,13 @@ OPTIONS
   --no-auth           accept any credentials.
   --consumer-key K    OAuth 1.0a credentials checked on /1.1 endpoints
   --consumer-secret S   (environment SLUICE_CONSUMER_KEY,
-  --token T             SLUICE_CONSUMER_SECRET, SLUICE_ACCESS_TOKEN,
-  --token-secret S      SLUICE_ACCESS_SECRET; defaults test-consumer-key,
+  --token T             SLUICE_CONSUMER_SECRET, SLUICE_ACCESS_TOKEN or
+  --token-secret S      SLUICE_TOKEN, SLUICE_ACCESS_SECRET or
+                        SLUICE_TOKEN_SECRET; defaults test-consumer-key,
                         test-consumer-secret, test-token, test-token-secret)
   --bearer B          Bearer token checked on /2 endpoints (environment
-                      SLUICE_BEARER_TOKEN; default test-bearer-token).
+                      SLUICE_BEARER_TOKEN or SLUICE_BEARER; default
+                      test-bearer-token).
   --fault SPEC        inject a fault (repeatable; see FAULTS).
   --help              this text.
 
@@ -79,8 +82,9 @@ ENDPOINTS  (every response carries Date; streams are HTTP/1.1 chunked,
        oauth_timestamp more than 300 s off -> 401 code 135 (+ Date).
        No track/follow/locations -> 406; bad locations -> 406;
        body over 64 KiB -> 413.  stall_warnings is accepted; warnings
-       come from the fault inject=warning.  Messages: tweets (with the track terms in
-       their text), retweets, quotes, deletes, limits, one per line, CRLF.
+       come from the fault inject=warning.  Messages: tweets (with the
+       track terms in their text), retweets, quotes, deletes, limits, one
+       per line, CRLF.
        delimited=length: "<bytes>\r\n<message>\r\n", where <bytes> counts the
        message and its CRLF.
   GET  /1.1/statuses/sample.json   OAuth as above; same messages.
@@ -636,8 +640,9 @@ class Conn:
         r.form = []
         ct = r.headers.get("content-type", "")
         if r.body and ct.startswith("application/x-www-form-urlencoded"):
-            r.form = urllib.parse.parse_qsl(r.body.decode("latin-1"),
-                                            keep_blank_values=True)
+            r.form = urllib.parse.parse_qsl(
+                r.body.decode("utf-8", "surrogateescape"),
+                keep_blank_values=True)
         r.params = dict(r.query)
         r.params.update(dict(r.form))
         return r
@@ -1479,9 +1484,11 @@ def parse_args(argv):
     o.no_auth = False
     o.consumer_key = env("SLUICE_CONSUMER_KEY", "test-consumer-key")
     o.consumer_secret = env("SLUICE_CONSUMER_SECRET", "test-consumer-secret")
-    o.token = env("SLUICE_ACCESS_TOKEN", "test-token")
-    o.token_secret = env("SLUICE_ACCESS_SECRET", "test-token-secret")
-    o.bearer = env("SLUICE_BEARER_TOKEN", "test-bearer-token")
+    o.token = env("SLUICE_ACCESS_TOKEN", env("SLUICE_TOKEN", "test-token"))
+    o.token_secret = env("SLUICE_ACCESS_SECRET",
+                         env("SLUICE_TOKEN_SECRET", "test-token-secret"))
+    o.bearer = env("SLUICE_BEARER_TOKEN", env("SLUICE_BEARER",
+                                              "test-bearer-token"))
     o.faults = []
     valued = {"--port": ("port", int), "--port-file": ("port_file", str),
               "--bind": ("bind", str), "--cert": ("cert", str),

@@ -12,7 +12,6 @@ import json
 import socket
 import ssl
 import struct
-import sys
 import time
 import urllib.parse
 import zlib

@@ -291,7 +291,8 @@ r=$(probe "$U")
 t_match "rst=msg: reset" "$r" '"end": "reset"'
 t_match "rst=msg: 2 whole messages, one cut" "$r" \
     '"partial": [1-9][0-9]*, "messages": 2,'
-t_match "rst=msg: log has 2 sent and the cut one" "$(closelog f "$(sn "$r")")" \
+t_match "rst=msg: log has 2 sent and the cut one" \
+    "$(closelog f "$(sn "$r")")" \
     '"n":2,"cut":[0-9]+,.*"end":"fault:rst=msg"'
 fault "close=msg,after=1"
 r=$(probe "$U")
