@@ -591,6 +591,40 @@ class Conn:
         self.buf = b""
         self.trickle = 0.0
         self.wire = 0
+        self.watch = True
+
+    def idle(self, secs):
+        """Sleep secs; raise Closed on stop or when the client has gone
+        (EOF seen with MSG_PEEK, or a TLS close_notify; any other byte
+        ends the watching)."""
+        end = time.monotonic() + secs
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            if ST.stop.is_set():
+                raise Closed()
+            if not self.watch:
+                if ST.stop.wait(min(left, 0.1)):
+                    raise Closed()
+                continue
+            try:
+                rd, _, _ = select.select([self.sock], [], [],
+                                         min(left, 0.1))
+                if rd and isinstance(self.sock, ssl.SSLSocket):
+                    # a close_notify reads as b""; keep any real bytes
+                    b = self.sock.recv(4096)
+                    if not b:
+                        raise Closed()
+                    self.buf += b
+                    self.watch = False
+                elif rd:
+                    b = socket.socket.recv(self.sock, 1, socket.MSG_PEEK)
+                    if not b:
+                        raise Closed()
+                    self.watch = False
+            except (OSError, ValueError):
+                raise Closed()
 
     def recv_more(self):
         try:
@@ -652,8 +686,7 @@ class Conn:
             for i in range(len(b)):
                 self.sock.sendall(b[i:i + 1])
                 self.wire += 1
-                if ST.stop.wait(self.trickle):
-                    raise Closed()
+                self.idle(self.trickle)
             return
         self.sock.sendall(b)
         self.wire += len(b)
@@ -990,8 +1023,7 @@ class Stream:
         for f in ST.faults_for(self.num, HEAD_KINDS):
             self.fired.append(f.spec)
             if f.kind == "delay-head":
-                if ST.stop.wait(f.num()):
-                    return False
+                self.conn.idle(f.num())
             elif f.kind == "status":
                 code = int(f.num())
                 extra = []
@@ -1259,8 +1291,7 @@ class Stream:
             nxt = until
             if ka:
                 nxt = min(nxt, self.last_write + ka)
-            if ST.stop.wait(min(0.1, max(0.0, nxt - now))):
-                raise Stop("stop")
+            self.conn.idle(min(0.1, max(0.0, nxt - now)))
 
     def loop(self, start):
         rate = OPTS.rate
@@ -1342,8 +1373,7 @@ class Stream:
         elif k == "trickle":
             c.trickle = f.num() / 1000.0
         elif k == "stall":
-            if ST.stop.wait(f.num()):
-                raise Stop("stop")
+            self.conn.idle(f.num())
         elif k == "stall-ka":
             ka = f.num("ka", OPTS.keepalive or 1)
             now = time.monotonic()
@@ -1353,8 +1383,8 @@ class Stream:
                     self.chunk(self.encode(self.keepalive_bytes()))
                     self.last_write = now
                     nxt += ka
-                elif ST.stop.wait(min(nxt, end) - now):
-                    raise Stop("stop")
+                else:
+                    self.conn.idle(min(nxt, end) - now)
                 now = time.monotonic()
         elif k in ("close", "rst"):
             self.end_with(k, f.arg, "%s=%s" % (k, f.arg))

@@ -162,6 +162,11 @@ t_ok "curl over TLS with --cacert" \
     [ "$(printf '%s\n' "$out" | grep -c '"sluice_seq":')" -eq 3 ]
 r=$(probe --cacert "$C/ca.pem" "https://127.0.0.1:$P/stream/1")
 t_match "fault tls-delay: slow handshake" "$r" '"first_byte": (1|2)\.'
+curl -s -X POST --cacert "$C/ca.pem" --data-binary "next:stall=30,after=1" \
+    "https://127.0.0.1:$P/_control/fault" >/dev/null
+r=$(probe --cacert "$C/ca.pem" --timeout 0.5 "https://127.0.0.1:$P/stream/3")
+t_match "TLS: a client that leaves during a stall is noticed" \
+    "$(closelog t "$(sn "$r")")" '"n":1,.*"end":"client-gone"'
 curl -s "https://127.0.0.1:$P/stream/1" >/dev/null; rc=$?
 t_ok "curl without the CA refuses it" [ $rc -eq 60 ]
 
@@ -353,6 +358,10 @@ t_match "inject=warning" "$(probe "$U")" '"control": \["warning"\]'
 fault "stall=1,after=1"
 t_match "stall=1: one silent second" "$(probe "$U")" \
     '"max_gap": (0\.9|1\.)[0-9]*,.*"nseqs": 4'
+fault "stall=30,after=1"
+r=$(probe --timeout 0.5 "$U")
+t_match "stall: a client that leaves is noticed at once" \
+    "$(closelog f "$(sn "$r")")" '"n":1,.*"end":"client-gone"'
 fault "stall-ka=1,ka=0.2,after=1"
 t_match "stall-ka: only keep-alives" "$(probe "$U")" \
     '"max_gap": 0\.[0-3][0-9]*,.*"keepalives": [3-6],'
