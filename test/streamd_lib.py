@@ -56,6 +56,8 @@ OPTIONS
   --gzip-fast         precompressed mode: each message is deflated on its
                       own (no back-references across messages, sequence
                       digits in stored blocks); several times faster.
+                      Applies to v1.1 line streams, /sse and /stream/N;
+                      delimited=length and v2 keep the compressor.
   --ring N            replay ring size for backfill / Last-Event-ID
                       (default 20000 messages).
   --clock-offset SECS shift the server clock (Date header and OAuth
@@ -122,7 +124,8 @@ SEND LOG  (--log FILE; one line per event, flushed at once)
   {"ev":"open","conn":C,"stream":S,"path":..,"t":..}       stream starts
   {"ev":"close","conn":C,"stream":S,"method":..,"path":..,"status":200,
    "gzip":bool,"framing":"lines|length|sse|v2|ndjson","sent":[[a,b],..],
-   "n":COUNT,"cut":SEQ|null,"oversize":[..],"badjson":[..],"backfill":[..],
+   "n":COUNT,"cut":SEQ|null,"limits":[[a,b],..],"deletes":[[a,b],..],
+   "oversize":[..],"badjson":[..],"backfill":[[a,b],..],
    "control":[..],"end":WHY,"faults":[..],"wire_bytes":N,"plain_bytes":N,
    "t_open":..,"t_close":..}
       sent: ranges of the sequence numbers whose last byte was written to
@@ -189,7 +192,8 @@ FAULTS  --fault SEL:KIND[=ARG][,after=K][,key=value...]
   garbage-raw=N        N garbage bytes written raw into a chunk, bypassing
                        gzip (corrupts a gzip stream), then go on.
   badcrc               end the gzip member with a wrong CRC-32, send the last
-                       chunk, close.  badsize: the same with a wrong ISIZE.
+                       chunk, close (identity streams: just close).
+  badsize              the same with a wrong ISIZE.
   chunk-overflow       send a chunk-size line of 20 hex digits, then close.
   chunk-badhex         send a chunk-size line "zz", then close.
   count=N              end this stream cleanly after N data messages.
