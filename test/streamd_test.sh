@@ -268,6 +268,26 @@ t_match "--clock-offset -600: Date is 10 minutes behind" "$out" \
     '^skew -(59[0-9]|60[0-9])$'
 kill "$PID"
 
+# ---- gzip: the compressor and --gzip-fast ---------------------------------
+for mode in "" --gzip-fast; do
+	start g --no-auth --count 5 $mode
+	r=$(probe --gzip "http://127.0.0.1:$P/stream/5")
+	t_match "gzip$mode: /stream/5 whole, CRC ok" "$r" \
+	    '"gzip": "ok".*"nseqs": 5, "increasing": true'
+	r=$(probe --gzip --framing sse "http://127.0.0.1:$P/sse")
+	t_match "gzip$mode: /sse whole, CRC ok" "$r" \
+	    '"gzip": "ok".*"nseqs": 5, "increasing": true'
+	r=$(probe --gzip -X POST -d 'track=a,b&delimited=length' \
+	    --framing length "http://127.0.0.1:$P/1.1/statuses/filter.json")
+	t_match "gzip$mode: delimited=length whole" "$r" \
+	    '"gzip": "ok".*"partial": 0,.*"nseqs": 5, "increasing": true'
+	r=$(probe --gzip -X POST -d 'track=a,b' \
+	    "http://127.0.0.1:$P/1.1/statuses/filter.json")
+	t_match "gzip$mode: filter whole" "$r" \
+	    '"gzip": "ok".*"partial": 0,.*"nseqs": 5, "increasing": true'
+	kill "$PID"
+done
+
 # ---- faults, as a raw client sees them ------------------------------------
 start f --no-auth --count 4 --keepalive 0 --fault 1:status=503
 U="http://127.0.0.1:$P/stream/4"
