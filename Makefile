@@ -110,7 +110,7 @@ dist: clean
 
 clean:
 	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat
-	rm -rf $(CHECKDIR) test/out
+	rm -rf $(CHECKDIR) test/out test/__pycache__
 
 .PHONY: all deps test test-deps check lint bench demo install uninstall \
 	dist clean
