@@ -288,6 +288,39 @@ for mode in "" --gzip-fast; do
 	kill "$PID"
 done
 
+# ---- the send log gives exact expectations across reconnects -------------
+start l --no-auth --count 6 --fault 1:rst=msg,after=3 \
+    --fault 2:oversize=70000,after=1 --fault 3:badjson,after=2 \
+    --fault 4:disconnect=4,after=2
+: >"$T_TMP/got"
+for i in 1 2 3 4 5; do
+	curl -s -d track=a "http://127.0.0.1:$P/1.1/statuses/filter.json" |
+	    $PY -c 'import json, sys
+for ln in sys.stdin.buffer:
+    try:
+        m = json.loads(ln)
+    except ValueError:
+        continue
+    if len(ln) < 65536 and "sluice_seq" in m and "limit" not in m:
+        sys.stdout.buffer.write(ln)' >>"$T_TMP/got"
+done
+out=$($PY test/streamd_log.py "$T_TMP/l.log" check "$T_TMP/got")
+t_match "streamd_log.py check: exactly the sent messages" "$out" '^ok [12][0-9] messages$'
+sed 7d "$T_TMP/got" >"$T_TMP/lost"
+out=$($PY test/streamd_log.py "$T_TMP/l.log" check "$T_TMP/lost")
+t_match "streamd_log.py check: finds a lost message" "$out" '^message 6: '
+head -n 8 "$T_TMP/got" >"$T_TMP/part"
+out=$($PY test/streamd_log.py "$T_TMP/l.log" check "$T_TMP/part")
+t_match "streamd_log.py check: a short output fails" "$out" '^missing '
+out=$($PY test/streamd_log.py "$T_TMP/l.log" check "$T_TMP/part" \
+    --partial-last)
+t_match "streamd_log.py check --partial-last: only for the last stream" \
+    "$out" '^missing '
+t_match "streamd_log.py streams" \
+    "$($PY test/streamd_log.py "$T_TMP/l.log" streams)" \
+    '^1 /1.1/statuses/filter.json 200 3 [0-9]+ fault:rst=msg$'
+kill "$PID"
+
 # ---- faults, as a raw client sees them ------------------------------------
 start f --no-auth --count 4 --keepalive 0 --fault 1:status=503
 U="http://127.0.0.1:$P/stream/4"
