@@ -305,7 +305,8 @@ for ln in sys.stdin.buffer:
         sys.stdout.buffer.write(ln)' >>"$T_TMP/got"
 done
 out=$($PY test/streamd_log.py "$T_TMP/l.log" check "$T_TMP/got")
-t_match "streamd_log.py check: exactly the sent messages" "$out" '^ok [12][0-9] messages$'
+t_match "streamd_log.py check: exactly the sent messages" "$out" \
+    '^ok [12][0-9] messages$'
 sed 7d "$T_TMP/got" >"$T_TMP/lost"
 out=$($PY test/streamd_log.py "$T_TMP/l.log" check "$T_TMP/lost")
 t_match "streamd_log.py check: finds a lost message" "$out" '^message 6: '
