@@ -47,7 +47,8 @@ OPTIONS
   --count N           end every stream cleanly (gzip trailer, last chunk)
                       after N data messages (default 0 = never).
   --keepalive SECS    send a keep-alive ("\r\n"; SSE: ": keep-alive\n\n")
-                      after SECS without a message (default 30; 0 = never).
+                      after SECS without a message (default 30, and 20
+                      on /2 streams as X sends them; 0 = never).
   --seed S            corpus seed (default 1).  The body of message SEQ is a
                       function of (seed, SEQ, track terms, endpoint shape).
   --gzip MODE         auto (gzip when Accept-Encoding allows it, default),
@@ -1007,6 +1008,9 @@ class Stream:
         self.count = OPTS.count
         self.n = 0                # data messages written on this stream
         self.last_write = time.monotonic()
+        self.keepalive = OPTS.keepalive
+        if self.keepalive is None:
+            self.keepalive = 20.0 if req.path.startswith("/2/") else 30.0
 
     # -- setup -----------------------------------------------------------
     def log_request(self, code, why):
@@ -1283,7 +1287,7 @@ class Stream:
 
     def wait(self, until):
         """Sleep until monotonic time `until`, sending keep-alives."""
-        ka = OPTS.keepalive
+        ka = self.keepalive
         while True:
             now = time.monotonic()
             if now >= until or self.pending:
@@ -1379,7 +1383,7 @@ class Stream:
         elif k == "stall":
             self.conn.idle(f.num())
         elif k == "stall-ka":
-            ka = f.num("ka", OPTS.keepalive or 1)
+            ka = f.num("ka", self.keepalive or 1)
             now = time.monotonic()
             end, nxt = now + f.num(), now + ka
             while now < end:
@@ -1508,7 +1512,7 @@ def parse_args(argv):
     o.log = None
     o.rate = 0.0
     o.count = 0
-    o.keepalive = 30.0
+    o.keepalive = None
     o.seed = 1
     o.gzip = "auto"
     o.gzip_level = 1
