@@ -15,7 +15,8 @@ OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o $(TOOLOBJ)
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_cred test/test_frame test/test_json test/test_msg test/test_resp \
 	test/test_sinkfile test/test_sinkredis
-SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh
+SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
+	test/streamd_test.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json
 
@@ -178,7 +179,7 @@ dist: clean
 clean:
 	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) test/*.o \
 		test/fuzz/fuzz_json
-	rm -rf $(CHECKDIR) test/out
+	rm -rf $(CHECKDIR) test/out test/__pycache__
 
 .PHONY: all deps test test-deps check fuzz lint bench demo install \
 	uninstall dist clean
