@@ -7,14 +7,14 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = chunk
+VENDOR = chunk inflate
 # The tool around them.
 TOOLOBJ = errstr.o
-OBJ = chunk.o $(TOOLOBJ)
+OBJ = chunk.o inflate.o $(TOOLOBJ)
 
-TESTS = test/test_chunk test/test_errstr
+TESTS = test/test_chunk test/test_inflate test/test_errstr
 SHTESTS = test/cli.sh
-BENCHES = test/bench_chunk
+BENCHES = test/bench_chunk test/bench_inflate
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
@@ -35,9 +35,10 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h inflate.h config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
+inflate.o: inflate.c inflate.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -49,7 +50,9 @@ test/test_http: test/test_http.c test/t.h http.o
 	$(TESTCC) -o $@ test/test_http.c http.o $(LDFLAGS)
 test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
-test/test_errstr: test/test_errstr.c test/t.h errstr.o
+test/test_inflate: test/test_inflate.c test/t.h inflate.o
+	$(TESTCC) -o $@ test/test_inflate.c inflate.o $(LDFLAGS) -lz
+test/test_errstr: test/test_errstr.c test/t.h errstr.o inflate.h
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
@@ -82,6 +85,10 @@ lint:
 # ---- bench -------------------------------------------------------------
 test/bench_chunk: test/bench_chunk.c chunk.o
 	$(TESTCC) -O2 -o $@ test/bench_chunk.c chunk.o $(LDFLAGS)
+
+test/bench_inflate: test/bench_inflate.c inflate.c inflate.h
+	$(TESTCC) -O2 -o $@ test/bench_inflate.c inflate.c $(LDFLAGS) -lz \
+		-ldeflate
 
 bench: all $(BENCHES)
 	@sh test/deps.sh bench

@@ -3,6 +3,7 @@
 
 #include "errstr.h"
 #include "chunk.h"
+#include "inflate.h"
 #include "http.h"
 
 struct errdesc {
@@ -14,6 +15,7 @@ struct errdesc {
 #define ERR_ROW(name, code, text) { code, #name, text },
 static const struct errdesc table[] = {
 	CHUNK_ERRORS(ERR_ROW)
+	INFLATE_ERRORS(ERR_ROW)
 	HTTP_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW

@@ -2,11 +2,13 @@
 #include "t.h"
 #include "errstr.h"
 #include "chunk.h"
+#include "inflate.h"
 #include "http.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
 	CHUNK_ERRORS(CODE_ROW)
+	INFLATE_ERRORS(CODE_ROW)
 	HTTP_ERRORS(CODE_ROW)
 };
 
