@@ -77,6 +77,21 @@ check:
 	cd $(CHECKDIR) && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
 		LDFLAGS="$(SANITIZE)" test
+	$(MAKE) FUZZTIME=$(FUZZTIME) fuzz-inflate
+
+# ---- fuzzing (clang + libFuzzer); FUZZTIME seconds per run ------------
+FUZZTIME = 20
+FUZZCC = clang
+FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+test/fuzz/fuzz_inflate: test/fuzz/fuzz_inflate.c inflate.c inflate.h
+	$(FUZZCC) $(FUZZFLAGS) -std=c99 -D_POSIX_C_SOURCE=200809L -I. \
+		-o $@ test/fuzz/fuzz_inflate.c inflate.c -lz
+fuzz-inflate: test/fuzz/fuzz_inflate
+	mkdir -p test/out/fuzz_inflate
+	test/fuzz/fuzz_inflate -max_total_time=$(FUZZTIME) \
+		-print_final_stats=1 -artifact_prefix=test/out/ \
+		test/out/fuzz_inflate test/fuzz/seed_inflate
 
 # ---- lint: banned functions, stdio/config.h in modules, standalone builds
 lint:
@@ -116,8 +131,9 @@ dist: clean
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat
+	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat \
+		test/fuzz/fuzz_inflate
 	rm -rf $(CHECKDIR) test/out
 
 .PHONY: all deps test test-deps check lint bench demo install uninstall \
-	dist clean
+	dist clean fuzz-inflate

@@ -931,7 +931,7 @@ int
 inflate_push(struct inflate *z, const unsigned char *p, size_t n,
     size_t *used)
 {
-	const unsigned char *in = p, *end = p + n;
+	const unsigned char *in = p, *end;
 	uint64_t bb = z->bb;
 	unsigned bc = z->bc, nb, i;
 	uint32_t e, v, src;
@@ -946,6 +946,7 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 		return INFLATE_DONE;
 	if (n == 0)
 		return 0;
+	end = p + n;
 	for (;;) {
 		switch (z->state) {
 		case S_DETECT:
