@@ -10,9 +10,11 @@
  * read past the end of the deflate stream.
  *
  * Decode table entries (uint32_t):
- *   bits 0-4   bits to consume (codeword length; for a sub-table pointer,
- *              the root bits)
- *   bits 8-11  extra bits of a length/distance, or sub-table index bits
+ *   bits 0-4   bits the fast loop consumes: codeword length plus the extra
+ *              bits of a length/distance; for a sub-table pointer, the
+ *              root bits
+ *   bits 8-11  codeword length (in a sub-table: beyond the root bits), or
+ *              a sub-table pointer's index bits
  *   bits 12-15 flags F_BAD F_EOB F_SUB F_LIT
  *   bits 16-31 literal byte, length/distance base, precode symbol, or
  *              sub-table offset
@@ -26,7 +28,7 @@
 #define DBITS INFLATE_DIST_BITS
 #define PBITS INFLATE_PRE_BITS
 #define FAST_IN 16		/* input bytes decode_fast() needs */
-#define FAST_WIN 260		/* window bytes decode_fast() needs */
+#define FAST_WIN 276		/* window bytes decode_fast() needs */
 
 #define F_BAD 0x1000u
 #define F_EOB 0x2000u
@@ -452,20 +454,83 @@ static const uint32_t crc_tab[8][256] = {
 	}
 };
 
+/* x^(2^k) mod P for k = 0..31, reflected (x^0 is bit 31), for shifting a
+ * CRC over runs of zero bytes. */
+static const uint32_t x2n_tab[32] = {
+	0x40000000, 0x20000000, 0x08000000, 0x00800000, 0x00008000, 0xedb88320,
+	0xb1e6b092, 0xa06a2517, 0xed627dae, 0x88d14467, 0xd7bbfe6a, 0xec447f11,
+	0x8e7ea170, 0x6427800e, 0x4d47bae0, 0x09fe548f, 0x83852d0f, 0x30362f1a,
+	0x7b5a9cc3, 0x31fec169, 0x9fec022a, 0x6c8dedc4, 0x15d6874d, 0x5fde7a4e,
+	0xbad90e37, 0x2e4e5eef, 0x4eaba214, 0xa8a472c0, 0x429a969e, 0x148d302a,
+	0xc40ba6d0, 0xc4e22c3c
+};
+
+/* a(x) * b(x) mod P, reflected. */
+static uint32_t
+gf2_mulmod(uint32_t a, uint32_t b)
+{
+	uint32_t m, p = 0;
+
+	for (m = 0x80000000u; m; m >>= 1) {
+		if (a & m)
+			p ^= b;
+		b = b & 1 ? (b >> 1) ^ 0xedb88320u : b >> 1;
+	}
+	return p;
+}
+
+/* CRC-32 of A || B from crc(A), crc(B) and len(B) (linearity: the CRC of
+ * A shifted over len(B) zero bytes, plus that of B). */
+static uint32_t
+crc32_combine(uint32_t crca, uint32_t crcb, size_t lenb)
+{
+	uint32_t xn = 0x80000000u;	/* x^0 */
+	unsigned k = 3;			/* 8 bits per byte */
+
+	for (; lenb; lenb >>= 1, k++)
+		if (lenb & 1)
+			xn = gf2_mulmod(x2n_tab[k & 31], xn);
+	return gf2_mulmod(xn, crca) ^ crcb;
+}
+
+#define CRC_WORD(c, p) do { \
+		uint32_t a_ = (c) ^ ((uint32_t)(p)[0] | \
+		    (uint32_t)(p)[1] << 8 | (uint32_t)(p)[2] << 16 | \
+		    (uint32_t)(p)[3] << 24); \
+		uint32_t b_ = (uint32_t)(p)[4] | (uint32_t)(p)[5] << 8 | \
+		    (uint32_t)(p)[6] << 16 | (uint32_t)(p)[7] << 24; \
+		(c) = crc_tab[7][a_ & 0xff] ^ crc_tab[6][(a_ >> 8) & 0xff] ^ \
+		    crc_tab[5][(a_ >> 16) & 0xff] ^ crc_tab[4][a_ >> 24] ^ \
+		    crc_tab[3][b_ & 0xff] ^ crc_tab[2][(b_ >> 8) & 0xff] ^ \
+		    crc_tab[1][(b_ >> 16) & 0xff] ^ crc_tab[0][b_ >> 24]; \
+	} while (0)
+
+/*
+ * CRC-32, slicing by 8.  Long buffers are cut in three equal parts whose
+ * CRCs run interleaved in one loop (three independent dependency chains
+ * keep the load units busy), then are combined.
+ */
 static uint32_t
 crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 {
-	uint32_t c = ~crc, a, b;
+	uint32_t c = ~crc, c1, c2;
+	size_t part, i;
 
+	if (n >= 3072) {
+		part = n / 24 * 8;
+		c1 = c2 = 0xffffffffu;
+		for (i = 0; i < part; i += 8) {
+			CRC_WORD(c, p + i);
+			CRC_WORD(c1, p + part + i);
+			CRC_WORD(c2, p + 2 * part + i);
+		}
+		c = crc32_combine(~c, ~c1, part);
+		c = ~crc32_combine(c, ~c2, part);
+		p += 3 * part;
+		n -= 3 * part;
+	}
 	while (n >= 8) {
-		a = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		    (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
-		b = (uint32_t)p[4] | (uint32_t)p[5] << 8 |
-		    (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
-		c = crc_tab[7][a & 0xff] ^ crc_tab[6][(a >> 8) & 0xff] ^
-		    crc_tab[5][(a >> 16) & 0xff] ^ crc_tab[4][a >> 24] ^
-		    crc_tab[3][b & 0xff] ^ crc_tab[2][(b >> 8) & 0xff] ^
-		    crc_tab[1][(b >> 16) & 0xff] ^ crc_tab[0][b >> 24];
+		CRC_WORD(c, p);
 		p += 8;
 		n -= 8;
 	}
@@ -510,19 +575,21 @@ adler32_update(uint32_t adler, const unsigned char *p, size_t n)
 static uint32_t
 entry(int kind, unsigned sym, unsigned len)
 {
+	uint32_t l = len << 8 | len;
+
 	if (kind == K_PRE)
-		return (uint32_t)sym << 16 | len;
+		return (uint32_t)sym << 16 | l;
 	if (kind == K_DIST)
 		return sym < 30 ? (uint32_t)dist_base[sym] << 16 |
-		    (uint32_t)dist_extra[sym] << 8 | len : F_BAD | len;
+		    (l + dist_extra[sym]) : F_BAD | l;
 	if (sym < 256)
-		return F_LIT | (uint32_t)sym << 16 | len;
+		return F_LIT | (uint32_t)sym << 16 | l;
 	if (sym == 256)
-		return F_EOB | len;
+		return F_EOB | l;
 	if (sym < 286)
 		return (uint32_t)len_base[sym - 257] << 16 |
-		    (uint32_t)len_extra[sym - 257] << 8 | len;
-	return F_BAD | len;
+		    (l + len_extra[sym - 257]);
+	return F_BAD | l;
 }
 
 /*
@@ -553,7 +620,7 @@ build(uint32_t *t, unsigned tb, const unsigned char *lens, unsigned n,
 	for (max = 15; max > 0 && count[max] == 0; max--)
 		;
 	if (max == 0) {
-		e = kind == K_PRE ? 1 : F_BAD | 1;
+		e = kind == K_PRE ? 0x101 : F_BAD | 0x101;
 		for (i = 0; i < tsize; i++)
 			t[i] = e;
 		return 0;
@@ -569,7 +636,7 @@ build(uint32_t *t, unsigned tb, const unsigned char *lens, unsigned n,
 		if (kind == K_PRE || max != 1)
 			return INFLATE_E_CODE_INCOMPLETE;
 		for (i = 0; i < tsize; i++)
-			t[i] = F_BAD | 1;
+			t[i] = F_BAD | 0x101;
 	}
 	offs[1] = 0;
 	for (len = 1; len < 15; len++)
@@ -734,7 +801,7 @@ deliver(struct inflate *z, uint32_t end, uint64_t consumed)
 	return rc ? fail(z, rc) : 0;
 }
 
-static uint64_t
+static inline uint64_t
 load64(const unsigned char *p)
 {
 	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
@@ -743,30 +810,50 @@ load64(const unsigned char *p)
 	    (uint64_t)p[7] << 56;
 }
 
-/* Copies a match inside the window; neither range wraps.  dst runs ahead
- * of src by dist, so for dist < len the source overlaps what is being
- * written, which the byte loop and the 8-byte steps (dist >= 8) both
- * honour.  Never writes past dst + len: the bytes after it are history. */
-static void
+/* Copies a match inside the window; neither range wraps, and dst runs
+ * ahead of src by dist, so for dist < len the source overlaps what is
+ * being written.  Works in 8- or 16-byte steps (dist >= 16) and may
+ * write up to 15 bytes past
+ * dst + len (the caller leaves that room): those bytes are history, so
+ * they are saved first and put back.  dist < 8: the first 8 bytes go one
+ * at a time, then 8-byte steps read from the nearest multiple of dist at
+ * least 8 back, which holds the same bytes. */
+static inline void
 copy_match(unsigned char *d, const unsigned char *s, uint32_t len,
     uint32_t dist)
 {
-	unsigned char *e = d + len;
+	unsigned char *e = d + len, save[16];
+	unsigned i;
 
-	if (dist >= 8 && len >= 8) {
+	if (dist == 1) {
+		memset(d, *s, len);
+		return;
+	}
+	memcpy(save, e, 16);
+	if (dist < 8) {
+		for (i = 0; i < 8; i++)
+			d[i] = s[i];
+		s = d + 8 - dist * ((8 + dist - 1) / dist);
+		d += 8;
+		while (d < e) {
+			memcpy(d, s, 8);
+			d += 8;
+			s += 8;
+		}
+	} else if (dist < 16) {
 		do {
 			memcpy(d, s, 8);
 			d += 8;
 			s += 8;
-		} while (e - d >= 8);
-		if (d < e)
-			memcpy(e - 8, s - (d - (e - 8)), 8);
-	} else if (dist == 1) {
-		memset(d, *s, len);
+		} while (d < e);
 	} else {
-		while (d < e)
-			*d++ = *s++;
+		do {
+			memcpy(d, s, 16);
+			d += 16;
+			s += 16;
+		} while (d < e);
 	}
+	memcpy(e, save, 16);
 }
 
 struct fast {
@@ -793,9 +880,9 @@ decode_fast(struct inflate *z, struct fast *f)
 	const unsigned char *in = f->in, *inlim = f->end - FAST_IN;
 	const uint32_t *lt = z->litlen, *dt = z->distt;
 	unsigned char *win = z->win;
-	uint64_t bb = f->bb;
-	unsigned bc = f->bc, n;
-	uint32_t wpos = f->wpos, e, len, dist, src;
+	uint64_t bb = f->bb, saved;
+	unsigned bc = f->bc;
+	uint32_t wpos = f->wpos, e, len, dist, src, wrapped = z->wrapped;
 	int rc = 0;
 
 #define REFILL() do { \
@@ -811,6 +898,7 @@ decode_fast(struct inflate *z, struct fast *f)
 			e = (tab)[(e >> 16) + \
 			    ((uint32_t)bb & ((1u << ((e >> 8) & 15)) - 1))]; \
 		} \
+		saved = bb; \
 		bb >>= e & 31; \
 		bc -= e & 31; \
 	} while (0)
@@ -831,25 +919,21 @@ decode_fast(struct inflate *z, struct fast *f)
 			rc = e & F_EOB ? 1 : INFLATE_E_SYMBOL;
 			break;
 		}
-		n = (e >> 8) & 15;
-		len = (e >> 16) + ((uint32_t)bb & ((1u << n) - 1));
-		bb >>= n;
-		bc -= n;
+		len = (e >> 16) + (((uint32_t)saved & ((1u << (e & 31)) - 1)) >>
+		    ((e >> 8) & 15));
 		LOOKUP(dt, DBITS);
 		if (e & F_BAD) {
 			rc = INFLATE_E_SYMBOL;
 			break;
 		}
-		n = (e >> 8) & 15;
-		dist = (e >> 16) + ((uint32_t)bb & ((1u << n) - 1));
-		bb >>= n;
-		bc -= n;
+		dist = (e >> 16) + (((uint32_t)saved & ((1u << (e & 31)) - 1)) >>
+		    ((e >> 8) & 15));
 		if (dist <= wpos) {
 			copy_match(win + wpos, win + wpos - dist, len, dist);
 			wpos += len;
 			continue;
 		}
-		if (!z->wrapped) {
+		if (!wrapped) {
 			rc = INFLATE_E_DISTANCE;
 			break;
 		}
@@ -909,14 +993,14 @@ decode_fast(struct inflate *z, struct fast *f)
 					uint32_t s_ = (tab)[(e >> 16) + \
 					    ((uint32_t)(bb >> (tb)) & \
 					    ((1u << ((e >> 8) & 15)) - 1))]; \
-					if ((s_ & 31) + (tb) <= bc) { \
+					if (((s_ >> 8) & 15) + (tb) <= bc) { \
 						e = s_; \
-						nb = (s_ & 31) + (tb); \
+						nb = ((s_ >> 8) & 15) + (tb); \
 						break; \
 					} \
 				} \
-			} else if ((e & 31) <= bc) { \
-				nb = e & 31; \
+			} else if (((e >> 8) & 15) <= bc) { \
+				nb = (e >> 8) & 15; \
 				break; \
 			} \
 			PULL(); \
@@ -1240,7 +1324,7 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 			if (e & F_BAD)
 				ERR(INFLATE_E_SYMBOL);
 			z->len = e >> 16;
-			z->count = (e >> 8) & 15;
+			z->count = (e & 31) - ((e >> 8) & 15);
 			z->state = S_LENEXT;
 			/* FALLTHROUGH */
 		case S_LENEXT:
@@ -1255,7 +1339,7 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 			if (e & F_BAD)
 				ERR(INFLATE_E_SYMBOL);
 			z->dist = e >> 16;
-			z->count = (e >> 8) & 15;
+			z->count = (e & 31) - ((e >> 8) & 15);
 			z->state = S_DISTEXT;
 			/* FALLTHROUGH */
 		case S_DISTEXT:
