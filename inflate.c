@@ -28,7 +28,7 @@
 #define DBITS INFLATE_DIST_BITS
 #define PBITS INFLATE_PRE_BITS
 #define FAST_IN 16		/* input bytes decode_fast() needs */
-#define FAST_WIN 276		/* window bytes decode_fast() needs */
+#define FAST_WIN 280		/* window bytes decode_fast() needs */
 
 #define F_BAD 0x1000u
 #define F_EOB 0x2000u
@@ -812,7 +812,8 @@ load64(const unsigned char *p)
 
 /* Copies a match inside the window; neither range wraps, and dst runs
  * ahead of src by dist, so for dist < len the source overlaps what is
- * being written.  Works in 8- or 16-byte steps (dist >= 16) and may
+ * being written.  (Or src is at least len + 16 bytes ahead of dst, passed
+ * as dist 16.)  Works in 8- or 16-byte steps (dist >= 16) and may
  * write up to 15 bytes past
  * dst + len (the caller leaves that room): those bytes are history, so
  * they are saved first and put back.  dist < 8: the first 8 bytes go one
@@ -911,7 +912,11 @@ decode_fast(struct inflate *z, struct fast *f)
 			LOOKUP(lt, LBITS);
 			if (e & F_LIT) {
 				win[wpos++] = (unsigned char)(e >> 16);
-				continue;
+				LOOKUP(lt, LBITS);
+				if (e & F_LIT) {
+					win[wpos++] = (unsigned char)(e >> 16);
+					continue;
+				}
 			}
 			REFILL();
 		}
@@ -937,12 +942,12 @@ decode_fast(struct inflate *z, struct fast *f)
 			rc = INFLATE_E_DISTANCE;
 			break;
 		}
+		/* The source is in the older half of the ring, ahead of
+		 * wpos.  Far enough ahead and not crossing the end, it is a
+		 * plain forward copy; otherwise (rare) byte by byte. */
 		src = wpos + WIN - dist;
-		if (src + len <= WIN) {
-			/* src is ahead of wpos; they overlap only when dist
-			 * is nearly 32 KiB, and then a forward copy is the
-			 * right one: memmove. */
-			memmove(win + wpos, win + src, len);
+		if (src + len + 16 <= WIN && WIN - dist >= len + 16) {
+			copy_match(win + wpos, win + src, len, 16);
 			wpos += len;
 			continue;
 		}
