@@ -865,15 +865,16 @@ struct fast {
 };
 
 /*
- * The fast loop, entered with at least FAST_IN input bytes and FAST_WIN
- * window bytes left; it runs while that holds.  Each round refills the bit
- * buffer to 56..63 bits with one 8-byte load (so a literal/length code,
- * its extra bits, a distance code and its extra bits, 48 bits at most,
- * never need a second one), then decodes one or two literals or one
- * match.  Returns 1 at an end-of-block code, 0 when the margins ran out, or
- * an error.  On the way out the whole bytes left in the bit buffer are
- * given back to the input (those of this slice), so the byte-at-a-time
- * states take over exactly where the stream is.
+ * The fast loop, entered with at least FAST_IN + 8 input bytes and
+ * FAST_WIN window bytes left; it runs while FAST_IN and FAST_WIN remain.
+ * Each round refills the bit buffer to 56..63 bits with one 8-byte load,
+ * enough for a literal/length code, its extra bits, a distance code and
+ * its extra bits (48 bits at most), or for up to three literals (15 bits
+ * each); after literals, a length gets a second refill (so a round reads
+ * at most 14 bytes).  Returns 1 at an end-of-block code, 0 when the
+ * margins ran out, or an error.  On the way out the whole bytes left in
+ * the bit buffer are given back to the input (those of this slice), so
+ * the byte-at-a-time states take over exactly where the stream is.
  */
 static int
 decode_fast(struct inflate *z, struct fast *f)
@@ -924,15 +925,15 @@ decode_fast(struct inflate *z, struct fast *f)
 			rc = e & F_EOB ? 1 : INFLATE_E_SYMBOL;
 			break;
 		}
-		len = (e >> 16) + (((uint32_t)saved & ((1u << (e & 31)) - 1)) >>
-		    ((e >> 8) & 15));
+		len = (e >> 16) + (((uint32_t)saved &
+		    ((1u << (e & 31)) - 1)) >> ((e >> 8) & 15));
 		LOOKUP(dt, DBITS);
 		if (e & F_BAD) {
 			rc = INFLATE_E_SYMBOL;
 			break;
 		}
-		dist = (e >> 16) + (((uint32_t)saved & ((1u << (e & 31)) - 1)) >>
-		    ((e >> 8) & 15));
+		dist = (e >> 16) + (((uint32_t)saved &
+		    ((1u << (e & 31)) - 1)) >> ((e >> 8) & 15));
 		if (dist <= wpos) {
 			copy_match(win + wpos, win + wpos - dist, len, dist);
 			wpos += len;
@@ -1273,7 +1274,8 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 						ERR(INFLATE_E_CODE_LENGTHS);
 					c = z->lens[z->have - 1];
 				}
-				if (z->have + rep > (unsigned)z->nlen + z->ndist)
+				if (z->have + rep >
+				    (unsigned)z->nlen + z->ndist)
 					ERR(INFLATE_E_CODE_LENGTHS);
 				while (rep--)
 					z->lens[z->have++] = c;

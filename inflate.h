@@ -39,16 +39,20 @@
  *
  * Speed: table-driven Huffman decoding (a primary table indexed by the next
  * 11 litlen / 8 distance bits, with sub-tables for longer codes), a 64-bit
- * bit buffer refilled a word at a time, and a fast loop entered only when
- * at least INFLATE_FAST_IN input bytes and 260 bytes of window remain; a
- * careful byte-at-a-time loop does the rest and never reads ahead, so the
- * decoder consumes no byte past the end of the stream.  CRC-32 uses
- * slicing-by-8 (8 KiB of constant tables).
+ * bit buffer refilled with one 8-byte little-endian load assembled from
+ * bytes, and a fast loop entered only when at least 24 input bytes and 280
+ * bytes of window remain (one refill then covers a whole length/distance
+ * pair; matches are copied 8 or 16 bytes at a time, the few bytes written
+ * past a match saved and restored since they are history).  A careful
+ * byte-at-a-time loop does the rest and never reads ahead, so the decoder
+ * consumes no byte past the end of the stream.  CRC-32 is table-driven
+ * (slicing by 8, three interleaved runs combined); Adler-32 is blocked.
  *
- * Memory: sizeof(struct inflate) is 11640 bytes on LP64 (11608 on ILP32),
- * most of it the decoding tables: litlen 2342 entries, distance 402, code
- * length 128, 4 bytes each (11488 bytes).  Plus the caller's 32 KiB window.
- * Constant data: 8 KiB CRC-32 tables, about 200 bytes of base tables.
+ * Memory: sizeof(struct inflate) is 11944 bytes on LP64 (x86_64) and 11936
+ * on ILP32 (mipsel), almost all of it the decode tables: litlen 2342
+ * entries, distance 402, code-length 128, 4 bytes each (11488 bytes), plus
+ * 320 bytes of code lengths.  The caller adds the 32 KiB window.  Constant
+ * data: 8 KiB of CRC-32 tables, about 300 bytes of base tables.
  */
 #ifndef INFLATE_H
 #define INFLATE_H
@@ -59,7 +63,7 @@
 #define INFLATE_WINDOW 32768	/* bytes the caller passes as the window */
 
 #ifndef INFLATE_RATIO_FLOOR
-#define INFLATE_RATIO_FLOOR 65536	/* output always allowed by the ratio */
+#define INFLATE_RATIO_FLOOR 65536	/* output the ratio always allows */
 #endif
 
 /* Table sizes: the largest a valid code can need (zlib's "enough" program
@@ -100,7 +104,8 @@ enum {
 	    "deflate: stored block length does not match its complement") \
 	X(INFLATE_E_CODE_LENGTHS, -82, "deflate: bad code lengths " \
 	    "(too many codes, bad repeat or no end-of-block code)") \
-	X(INFLATE_E_CODE_OVERSUB, -83, "deflate: over-subscribed Huffman code") \
+	X(INFLATE_E_CODE_OVERSUB, -83, \
+	    "deflate: over-subscribed Huffman code") \
 	X(INFLATE_E_CODE_INCOMPLETE, -84, "deflate: incomplete Huffman code") \
 	X(INFLATE_E_SYMBOL, -85, \
 	    "deflate: invalid literal/length or distance symbol") \
@@ -142,7 +147,7 @@ struct inflate {
 	uint32_t hcrc;		/* CRC-32 of the gzip header */
 	uint32_t isize;		/* member output mod 2^32 */
 	uint32_t acc;		/* multi-byte field being read */
-	uint32_t count;		/* bytes / codes / repeats left in a field */
+	uint32_t count;		/* extra bits / bytes left in a field */
 	uint32_t len;		/* match length or stored bytes left */
 	uint32_t dist;
 	unsigned max_ratio;	/* 0: unlimited */

@@ -94,7 +94,7 @@ good_vectors(void)
 			check(st == CHUNK_DONE);
 			check(used == n - v->tail);
 			check(out.len == want);
-			check(memcmp(out.p, v->out, want) == 0);
+			check(want == 0 || memcmp(out.p, v->out, want) == 0);
 			check(chunk_data_bytes(&c) == want);
 		}
 	}

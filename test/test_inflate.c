@@ -335,6 +335,8 @@ known_answers(void)
 	size_t i, used;
 	int mode, st;
 
+	/* as documented in inflate.h */
+	check(sizeof(struct inflate) <= 12000);
 	for (i = 0; i < sizeof known / sizeof known[0]; i++) {
 		const struct kv *k = &known[i];
 
@@ -347,7 +349,8 @@ known_answers(void)
 			check(st == 0 || st == INFLATE_DONE);
 			check(used == k->n);
 			check(out.len == strlen(k->out));
-			check(memcmp(out.p, k->out, out.len) == 0);
+			check(out.len == 0 ||
+			    memcmp(out.p, k->out, out.len) == 0);
 		}
 	}
 	t_buf_free(&out);
@@ -369,8 +372,9 @@ check_one(int format, const unsigned char *data, size_t dn,
 		st = mine(format, mode, comp->p, comp->len, out, &used);
 		if (st != want || out->len != dn ||
 		    (dn && memcmp(out->p, data, dn) != 0)) {
-			fprintf(stderr, "format %d mode %s: st %d len %zu/%zu\n",
-			    format, t_mode_name[mode], st, out->len, dn);
+			fprintf(stderr, "format %d mode %s: st %d len "
+			    "%zu/%zu\n", format, t_mode_name[mode], st,
+			    out->len, dn);
 			return 1;
 		}
 		check(used == comp->len);
@@ -548,7 +552,8 @@ truncations(void)
 			check(st == INFLATE_E_TRUNCATED);
 			check(used == k);
 			check(out.len <= sizeof data);
-			check(memcmp(out.p, data, out.len) == 0);
+			check(out.len == 0 ||
+			    memcmp(out.p, data, out.len) == 0);
 		}
 		check(mine(format, T_WHOLE, comp.p, k, &out, &used) >= 0);
 		check(out.len == sizeof data);
@@ -681,8 +686,9 @@ real_compressors(void)
 		{ "zopfli", "zopfli --i5 -c %s > %s" },
 		{ "python3", "/usr/bin/python3 -c 'import gzip,sys; "
 		    "d=open(sys.argv[1],\"rb\").read(); "
-		    "f=gzip.GzipFile(\"x.txt\",\"wb\",9,open(sys.argv[2],\"wb\"),"
-		    "1234); f.write(d); f.close()' %s %s" },
+		    "f=gzip.GzipFile(\"x.txt\",\"wb\",9,"
+		    "open(sys.argv[2],\"wb\"),1234); f.write(d); f.close()' "
+		    "%s %s" },
 	};
 	char src[] = "/tmp/sluice-infl-XXXXXX";
 	char gz[64], cmd[1024];

@@ -164,7 +164,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	r = ref(format, data, size, &b, &ub);
 	if (r == -1)
-		ok = m == INFLATE_E_CODE_OVERSUB || m == INFLATE_E_CODE_INCOMPLETE;
+		ok = m == INFLATE_E_CODE_OVERSUB ||
+		    m == INFLATE_E_CODE_INCOMPLETE;
 	else if (r == -2)
 		ok = m == INFLATE_E_CRC || m == INFLATE_E_ADLER;
 	else
