@@ -884,7 +884,7 @@ decode_fast(struct inflate *z, struct fast *f)
 	unsigned char *win = z->win;
 	uint64_t bb = f->bb, saved;
 	unsigned bc = f->bc;
-	uint32_t wpos = f->wpos, e, len, dist, src, wrapped = z->wrapped;
+	uint32_t wpos = f->wpos, e, len, dist, src, ok, wrapped = z->wrapped;
 	int rc = 0;
 
 #define REFILL() do { \
@@ -934,21 +934,20 @@ decode_fast(struct inflate *z, struct fast *f)
 		}
 		dist = (e >> 16) + (((uint32_t)saved &
 		    ((1u << (e & 31)) - 1)) >> ((e >> 8) & 15));
-		if (dist <= wpos) {
-			copy_match(win + wpos, win + wpos - dist, len, dist);
-			wpos += len;
-			continue;
-		}
-		if (!wrapped) {
+		if (!wrapped && dist > wpos) {
 			rc = INFLATE_E_DISTANCE;
 			break;
 		}
-		/* The source is in the older half of the ring, ahead of
-		 * wpos.  Far enough ahead and not crossing the end, it is a
-		 * plain forward copy; otherwise (rare) byte by byte. */
-		src = wpos + WIN - dist;
-		if (src + len + 16 <= WIN && WIN - dist >= len + 16) {
-			copy_match(win + wpos, win + src, len, 16);
+		/* src is behind wpos (dist back), or in the older half of
+		 * the ring ahead of it; there, far enough ahead and not
+		 * crossing the end, it is a plain forward copy (passed as
+		 * dist 16), else (rare) byte by byte.  No branch on which. */
+		src = (wpos - dist) & (WIN - 1);
+		ok = src < wpos || (src + len + 16 <= WIN &&
+		    src >= wpos + len + 16);
+		if (ok) {
+			copy_match(win + wpos, win + src, len,
+			    src < wpos ? dist : 16);
 			wpos += len;
 			continue;
 		}
