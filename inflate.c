@@ -482,7 +482,7 @@ gf2_mulmod(uint32_t a, uint32_t b)
 /* CRC-32 of A || B from crc(A), crc(B) and len(B) (linearity: the CRC of
  * A shifted over len(B) zero bytes, plus that of B). */
 static uint32_t
-crc32_combine(uint32_t crca, uint32_t crcb, size_t lenb)
+crc_combine(uint32_t crca, uint32_t crcb, size_t lenb)
 {
 	uint32_t xn = 0x80000000u;	/* x^0 */
 	unsigned k = 3;			/* 8 bits per byte */
@@ -506,28 +506,30 @@ crc32_combine(uint32_t crca, uint32_t crcb, size_t lenb)
 	} while (0)
 
 /*
- * CRC-32, slicing by 8.  Long buffers are cut in three equal parts whose
- * CRCs run interleaved in one loop (three independent dependency chains
+ * CRC-32, slicing by 8.  Long buffers are cut in four equal parts whose
+ * CRCs run interleaved in one loop (four independent dependency chains
  * keep the load units busy), then are combined.
  */
 static uint32_t
 crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 {
-	uint32_t c = ~crc, c1, c2;
+	uint32_t c = ~crc, c1, c2, c3;
 	size_t part, i;
 
-	if (n >= 3072) {
-		part = n / 24 * 8;
-		c1 = c2 = 0xffffffffu;
+	if (n >= 4096) {
+		part = n / 32 * 8;
+		c1 = c2 = c3 = 0xffffffffu;
 		for (i = 0; i < part; i += 8) {
 			CRC_WORD(c, p + i);
 			CRC_WORD(c1, p + part + i);
 			CRC_WORD(c2, p + 2 * part + i);
+			CRC_WORD(c3, p + 3 * part + i);
 		}
-		c = crc32_combine(~c, ~c1, part);
-		c = ~crc32_combine(c, ~c2, part);
-		p += 3 * part;
-		n -= 3 * part;
+		c = crc_combine(~c, ~c1, part);
+		c = crc_combine(c, ~c2, part);
+		c = ~crc_combine(c, ~c3, part);
+		p += 4 * part;
+		n -= 4 * part;
 	}
 	while (n >= 8) {
 		CRC_WORD(c, p);

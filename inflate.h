@@ -46,7 +46,7 @@
  * past a match saved and restored since they are history).  A careful
  * byte-at-a-time loop does the rest and never reads ahead, so the decoder
  * consumes no byte past the end of the stream.  CRC-32 is table-driven
- * (slicing by 8, three interleaved runs combined); Adler-32 is blocked.
+ * (slicing by 8, four interleaved runs combined); Adler-32 is blocked.
  *
  * Memory: sizeof(struct inflate) is 7912 bytes on LP64 (x86_64) and 7904
  * on ILP32 (mipsel), almost all of it the decode tables: litlen 1334
