@@ -7,18 +7,20 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = http chunk oauth frame json msg resp
+VENDOR = http chunk oauth frame json msg resp inflate
 # The tool around them.
 TOOLOBJ = errstr.o cred.o sinkfile.o sinkredis.o
-OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o $(TOOLOBJ)
+OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o inflate.o \
+	$(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_cred test/test_frame test/test_json test/test_msg test/test_resp \
-	test/test_sinkfile test/test_sinkredis
+	test/test_sinkfile test/test_sinkredis test/test_inflate
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
 	test/streamd_test.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv
-BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json
+BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
+	test/bench_inflate
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
 	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
@@ -53,6 +55,8 @@ errstr.o: errstr.c errstr.h http.h chunk.h resp.h sinkfile.h sinkredis.h \
 resp.o: resp.c resp.h config.mk
 sinkfile.o: sinkfile.c sinkfile.h config.mk
 sinkredis.o: sinkredis.c sinkredis.h resp.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h inflate.h config.mk
+inflate.o: inflate.c inflate.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -71,6 +75,9 @@ test/test_json: test/test_json.c test/json/cases.h test/t.h json.o
 test/test_msg: test/test_msg.c test/t.h msg.o json.o
 	$(TESTCC) -o $@ test/test_msg.c msg.o json.o $(LDFLAGS)
 test/test_errstr: test/test_errstr.c test/t.h errstr.o
+test/test_inflate: test/test_inflate.c test/t.h inflate.o
+	$(TESTCC) -o $@ test/test_inflate.c inflate.o $(LDFLAGS) -lz
+test/test_errstr: test/test_errstr.c test/t.h errstr.o inflate.h
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
 test/test_oauth: test/test_oauth.c test/t.h oauth.o
 	$(TESTCC) -o $@ test/test_oauth.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
@@ -101,30 +108,38 @@ CHECKDIR = build-check
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 check:
 	@sh test/deps.sh check
-	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
-	cp -R *.c *.h Makefile config.mk test doc $(CHECKDIR)/
-	rm -f $(CHECKDIR)/config.h $(CHECKDIR)/test/test_[a-z]* \
-		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat \
-		$(CHECKDIR)/test/oauthsign
-		$(CHECKDIR)/test/rsinkdrv
-	cp test/test_*.c $(CHECKDIR)/test/
-	cd $(CHECKDIR) && $(MAKE) CC=clang \
+	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)/test
+	cp -R *.c *.h Makefile config.mk doc $(CHECKDIR)/
+	cd test && cp -R `ls | grep -v '^out$$'` ../$(CHECKDIR)/test/
+	cd $(CHECKDIR) && rm -f config.h $(TESTS) $(TESTPROGS) $(BENCHES) \
+		test/*.o && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
 		LDFLAGS="$(SANITIZE)" test
+	$(MAKE) FUZZTIME=$(CHECK_FUZZTIME) fuzz
 
-# ---- fuzz: json.c against yajl (libFuzzer, clang); FUZZTIME seconds.
-# New inputs go to test/out/fuzz-json, seeds come from test/msg.
-FUZZCC = clang
+# ---- fuzzing (clang + libFuzzer): FUZZTIME seconds per target ----------
+# Each target is differential (zlib, yajl) and splits its input.
 FUZZTIME = 60
-FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined
+CHECK_FUZZTIME = 20
+FUZZCC = clang
+FUZZFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+FUZZERS = test/fuzz/fuzz_inflate test/fuzz/fuzz_json
+test/fuzz/fuzz_inflate: test/fuzz/fuzz_inflate.c inflate.c inflate.h
+	$(FUZZCC) $(FUZZFLAGS) -std=c99 -D_POSIX_C_SOURCE=200809L -I. \
+		-o $@ test/fuzz/fuzz_inflate.c inflate.c -lz
 test/fuzz/fuzz_json: test/fuzz/fuzz_json.c json.c json.h
 	$(FUZZCC) $(FUZZFLAGS) -I. -o $@ test/fuzz/fuzz_json.c json.c -lyajl
 fuzz:
 	@sh test/deps.sh check
-	$(MAKE) test/fuzz/fuzz_json
-	mkdir -p test/out/fuzz-json
+	$(MAKE) $(FUZZERS)
+	mkdir -p test/out/fuzz_inflate test/out/fuzz-json
+	test/fuzz/fuzz_inflate -max_total_time=$(FUZZTIME) \
+		-print_final_stats=1 -artifact_prefix=test/out/ \
+		test/out/fuzz_inflate test/fuzz/seed_inflate
 	test/fuzz/fuzz_json -max_total_time=$(FUZZTIME) -max_len=4096 \
-		-artifact_prefix=test/out/ test/out/fuzz-json test/msg
+		-print_final_stats=1 -artifact_prefix=test/out/ \
+		test/out/fuzz-json test/msg
 
 # ---- lint: banned functions, stdio/config.h in modules, standalone builds
 lint:
@@ -150,6 +165,10 @@ test/bench_json: test/bench_json.c test/bench_json_jsmn.c \
 	$(TESTCC) -O2 -o $@ test/bench_json.c test/bench_json_jsmn.c \
 		test/bench_json_simd.o json.o msg.o $(LDFLAGS) -lsimdjson -lyajl \
 		-lstdc++
+
+test/bench_inflate: test/bench_inflate.c inflate.c inflate.h
+	$(TESTCC) -O2 -o $@ test/bench_inflate.c inflate.c $(LDFLAGS) -lz \
+		-ldeflate
 
 bench: all $(BENCHES)
 	@sh test/deps.sh bench
@@ -177,8 +196,7 @@ dist: clean
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) test/*.o \
-		test/fuzz/fuzz_json
+	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) $(FUZZERS) test/*.o
 	rm -rf $(CHECKDIR) test/out test/__pycache__
 
 .PHONY: all deps test test-deps check fuzz lint bench demo install \

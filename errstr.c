@@ -4,6 +4,7 @@
 #include "errstr.h"
 #include "chunk.h"
 #include "frame.h"
+#include "inflate.h"
 #include "http.h"
 #include "oauth.h"
 #include "cred.h"
@@ -23,6 +24,7 @@ struct errdesc {
 static const struct errdesc table[] = {
 	CHUNK_ERRORS(ERR_ROW)
 	FRAME_ERRORS(ERR_ROW)
+	INFLATE_ERRORS(ERR_ROW)
 	HTTP_ERRORS(ERR_ROW)
 	OAUTH_ERRORS(ERR_ROW)
 	CRED_ERRORS(ERR_ROW)

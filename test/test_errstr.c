@@ -3,6 +3,7 @@
 #include "errstr.h"
 #include "chunk.h"
 #include "frame.h"
+#include "inflate.h"
 #include "http.h"
 #include "oauth.h"
 #include "cred.h"
@@ -16,6 +17,7 @@
 static const int codes[] = {
 	CHUNK_ERRORS(CODE_ROW)
 	FRAME_ERRORS(CODE_ROW)
+	INFLATE_ERRORS(CODE_ROW)
 	HTTP_ERRORS(CODE_ROW)
 	OAUTH_ERRORS(CODE_ROW)
 	CRED_ERRORS(CODE_ROW)
