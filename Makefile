@@ -9,11 +9,11 @@ include config.mk
 # compile on its own against its own header (make lint checks it).
 VENDOR = http chunk
 # The tool around them.
-TOOLOBJ = errstr.o
+TOOLOBJ = errstr.o web.o webpage.o webcoast.o
 OBJ = http.o chunk.o $(TOOLOBJ)
 
-TESTS = test/test_http test/test_chunk test/test_errstr
-SHTESTS = test/cli.sh test/chunk_peer.sh
+TESTS = test/test_http test/test_chunk test/test_errstr test/test_web
+SHTESTS = test/cli.sh test/chunk_peer.sh test/web.sh
 BENCHES = test/bench_chunk
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
@@ -35,7 +35,19 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h web.h config.mk
+web.o: web.c web.h webdata.h config.mk
+webpage.o: webpage.c webdata.h config.mk
+webcoast.o: webcoast.c webdata.h config.mk
+
+# The page is web/index.html, embedded by a script; the coastline is
+# generated from GSHHG by `make coast` (needs Debian gmt, gmt-gshhg-low)
+# and committed, so a normal build needs neither.
+webpage.c: web/index.html web/mkpage.sh
+	sh web/mkpage.sh web/index.html > $@
+coast:
+	/usr/bin/python3 web/mkcoast.py > webcoast.c.tmp && \
+		mv webcoast.c.tmp webcoast.c
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
 
@@ -51,13 +63,19 @@ test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
 test/test_errstr: test/test_errstr.c test/t.h errstr.o
 	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
+test/test_web: test/test_web.c test/t.h web.o webpage.o webcoast.o
+	$(TESTCC) -o $@ test/test_web.c web.o webpage.o webcoast.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
+test/webdrv: test/webdrv.c web.o webpage.o webcoast.o
+	$(TESTCC) -o $@ test/webdrv.c web.o webpage.o webcoast.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
 
 test-deps:
 	@sh test/deps.sh test
 
-test: test-deps all $(TESTS) test/httpcat
+test: test-deps all $(TESTS) test/httpcat test/webdrv
 	@sh test/run.sh $(TESTS) $(SHTESTS)
 
 # The whole suite under ASan+UBSan with clang, built in its own directory so
@@ -67,9 +85,10 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 check:
 	@sh test/deps.sh check
 	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
-	cp -R *.c *.h Makefile config.mk test doc $(CHECKDIR)/
+	cp -R *.c *.h Makefile config.mk test doc web $(CHECKDIR)/
 	rm -f $(CHECKDIR)/config.h $(CHECKDIR)/test/test_[a-z]* \
-		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat
+		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat \
+		$(CHECKDIR)/test/webdrv
 	cp test/test_*.c $(CHECKDIR)/test/
 	cd $(CHECKDIR) && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
@@ -104,13 +123,13 @@ uninstall:
 dist: clean
 	mkdir -p sluice-$(VERSION)
 	cp -R LICENSE README.md Makefile config.mk config.def.h *.c *.h test \
-		doc sluice-$(VERSION)
+		doc web sluice-$(VERSION)
 	tar -cf - sluice-$(VERSION) | gzip > sluice-$(VERSION).tar.gz
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat
+	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat test/webdrv
 	rm -rf $(CHECKDIR) test/out
 
 .PHONY: all deps test test-deps check lint bench demo install uninstall \
-	dist clean
+	dist clean coast

@@ -4,6 +4,7 @@
 #include "errstr.h"
 #include "chunk.h"
 #include "http.h"
+#include "web.h"
 
 struct errdesc {
 	int code;
@@ -15,6 +16,7 @@ struct errdesc {
 static const struct errdesc table[] = {
 	CHUNK_ERRORS(ERR_ROW)
 	HTTP_ERRORS(ERR_ROW)
+	WEB_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 

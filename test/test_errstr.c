@@ -3,11 +3,13 @@
 #include "errstr.h"
 #include "chunk.h"
 #include "http.h"
+#include "web.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
 	CHUNK_ERRORS(CODE_ROW)
 	HTTP_ERRORS(CODE_ROW)
+	WEB_ERRORS(CODE_ROW)
 };
 
 static int
