@@ -653,6 +653,8 @@ squeue(struct web *w, struct web_client *c, const void *p, size_t n)
 
 	if (d == NULL)
 		return -1;
+	if (c->slen == c->soff)
+		c->t_pend = now_ms();
 	memcpy(d, p, n);
 	c->slen += n;
 	return 0;
@@ -701,6 +703,8 @@ frame_for(struct web *w, const struct web_client *c, uint64_t id,
 	    (const unsigned char *)json, n);
 }
 
+static void client_write(struct web *w, struct web_client *c, int64_t now);
+
 /* Moves ring events into c's send buffer while they fit.  A live client
  * (caught up) that cannot take the newest event is too slow: dropped.
  * Returns -1 when c was dropped. */
@@ -716,8 +720,20 @@ client_fill(struct web *w, struct web_client *c)
 			client_close(w, c);
 			return -1;
 		}
-		k = frame_for(w, c, e->n, NULL,
-		    (const char *)w->cfg->ringbuf + e->off, e->len);
+		if (w->fr_n != e->n || w->fr_ws != (c->state == C_WS)) {
+			/* framed once per event and kind, copied to all */
+			w->fr_len = frame_for(w, c, e->n, NULL,
+			    (const char *)w->cfg->ringbuf + e->off, e->len);
+			w->fr_n = e->n;
+			w->fr_ws = c->state == C_WS;
+		}
+		k = w->fr_len;
+		if (k && c->live && k > sfree(w, c)) {
+			/* held back output first: then judge */
+			client_write(w, c, now_ms());
+			if (c->fd < 0)
+				return -1;
+		}
 		if (k == 0 || squeue(w, c, w->frame, k) < 0) {
 			if (c->live) {
 				w->ct.dropped_slow++;
@@ -914,6 +930,7 @@ start_sse(struct web *w, struct web_client *c, const struct web_req *rq)
 	c->soff = c->slen = 0;
 	stream_start(w, c, rq);
 	squeue(w, c, head, sizeof head - 1);
+	c->urgent = 1;
 	c->state = C_SSE;
 	w->ct.sse++;
 	w->ct.requests++;
@@ -943,6 +960,7 @@ start_ws(struct web *w, struct web_client *c, const struct web_req *rq)
 	c->soff = c->slen = 0;
 	stream_start(w, c, rq);
 	squeue(w, c, head, o.len);
+	c->urgent = 1;
 	c->state = C_WS;
 	c->ws_close_sent = 0;
 	w->ct.ws++;
@@ -1178,12 +1196,14 @@ ws_input(struct web *w, struct web_client *c)
 					client_close(w, c);
 					return;
 				}
+				c->urgent = 1;
 			} else if (op == 8) {
 				if (!c->ws_close_sent) {
 					k = web_ws_frame(fr, sizeof fr, 8, pl,
 					    len >= 2 ? 2 : 0);
 					squeue(w, c, fr, k);
 					c->ws_close_sent = 1;
+					c->urgent = 1;
 				}
 				w->ct.ws--;
 				c->state = C_CLOSING;
@@ -1233,6 +1253,26 @@ client_read(struct web *w, struct web_client *c, int64_t now)
 		client_request(w, c);
 }
 
+/* Whether c's pending output should be written now; else *due says when
+ * (streaming output is gathered, see WEB_FLUSH_MS). */
+static int
+want_write(const struct web *w, const struct web_client *c, int64_t now,
+    int64_t *due)
+{
+	size_t pend = c->slen - c->soff;
+
+	*due = -1;
+	if (pend == 0 && c->body_off >= c->body_len)
+		return 0;
+	if ((c->state != C_SSE && c->state != C_WS) || c->urgent ||
+	    !c->live || pend >= WEB_FLUSH_BYTES ||
+	    pend >= w->cfg->sendbuf_size / 2 ||
+	    now >= c->t_pend + WEB_FLUSH_MS)
+		return 1;
+	*due = c->t_pend + WEB_FLUSH_MS;
+	return 0;
+}
+
 static void
 client_write(struct web *w, struct web_client *c, int64_t now)
 {
@@ -1257,8 +1297,10 @@ client_write(struct web *w, struct web_client *c, int64_t now)
 			c->soff += (size_t)r;
 		else
 			c->body_off += (size_t)r;
-		if (c->soff == c->slen)
+		if (c->soff == c->slen) {
 			c->soff = c->slen = 0;
+			c->urgent = 0;
+		}
 		if ((c->state == C_SSE || c->state == C_WS) && !c->live &&
 		    client_fill(w, c) < 0)
 			return;
@@ -1321,6 +1363,7 @@ do_accept(struct web *w, int64_t now)
 		c->body = NULL;
 		c->body_len = c->body_off = 0;
 		c->keepalive = c->head_only = c->live = 0;
+		c->urgent = 0;
 		c->t_last = now;
 		w->ct.accepted++;
 		w->ct.clients++;
@@ -1341,6 +1384,7 @@ send_stats(struct web *w)
 
 		if (c->fd < 0 || (c->state != C_SSE && c->state != C_WS))
 			continue;
+		w->fr_n = 0;
 		k = frame_for(w, c, 0, "stats", sj, sl);
 		if (k)
 			squeue(w, c, w->frame, k);	/* skipped if full */
@@ -1464,8 +1508,10 @@ web_poll_fds(struct web *w, struct pollfd *fds, int cap, int *n,
 		c->pidx = -1;
 		if (c->fd < 0)
 			continue;
-		if (c->soff < c->slen || c->body_off < c->body_len)
+		if (want_write(w, c, now, &d))
 			ev |= POLLOUT;
+		else if (d >= 0 && d < next)
+			next = d;
 		if (c->state != C_RESP)
 			ev |= POLLIN;
 		if ((d = client_deadline(c)) >= 0 && d < next)
@@ -1509,11 +1555,9 @@ web_step(struct web *w, const struct pollfd *fds, int n)
 		}
 		if (re & (POLLIN | POLLHUP | POLLERR))
 			client_read(w, c, now);
-		if (c->fd >= 0 && (re & (POLLOUT | POLLERR)))
-			client_write(w, c, now);
-		else if (c->fd >= 0 && (c->soff < c->slen ||
-		    c->body_off < c->body_len))
-			client_write(w, c, now);	/* new output */
+		if (c->fd >= 0 && ((re & (POLLOUT | POLLERR)) ||
+		    want_write(w, c, now, &d)))
+			client_write(w, c, now);	/* also new output */
 	}
 	for (k = 0; k < n; k++)
 		if (fds[k].fd == w->lfd && w->lfd >= 0 &&

@@ -25,8 +25,11 @@
  * is formatted once as JSON ("n" is our own event number, 1, 2, ...),
  * stored in the replay ring and copied, framed for SSE or WebSocket, into
  * the send buffer of every streaming client.  Nothing is written to a
- * socket inside web_publish(): writes happen in web_step() on POLLOUT, so
- * many messages go out in one write.
+ * socket inside web_publish(): writes happen in web_step() on POLLOUT, and
+ * streaming output is held until WEB_FLUSH_BYTES are pending or the oldest
+ * pending byte is WEB_FLUSH_MS old, so at a high message rate one write
+ * carries many messages (the cost per viewer stays small next to the
+ * capture itself; see test/bench_web.sh).
  *
  * Slow clients: a streaming client whose send buffer cannot take the next
  * message is dropped (counted in dropped_slow); it never stalls the loop
@@ -83,6 +86,12 @@
 #endif
 #ifndef WEB_STATS_MS
 #define WEB_STATS_MS 1000	/* stats event period */
+#endif
+#ifndef WEB_FLUSH_MS
+#define WEB_FLUSH_MS 20		/* streaming output waits at most this */
+#endif
+#ifndef WEB_FLUSH_BYTES
+#define WEB_FLUSH_BYTES 8192	/* ... or until this much is pending */
 #endif
 #ifndef WEB_ACCEPT_BURST
 #define WEB_ACCEPT_BURST 16	/* accepts per web_step */
@@ -213,6 +222,8 @@ struct web_client {
 	int pidx;			/* index in the last poll slice */
 	int keepalive, head_only, live;
 	int ws_close_sent;
+	int urgent;			/* flush now: heads, pong, close */
+	int64_t t_pend;			/* ms, output pending since */
 	size_t rlen;			/* bytes in rbuf */
 	size_t need;			/* request bytes wanted (head + body) */
 	unsigned char *sbuf;		/* its part of cfg.sendbuf */
@@ -277,6 +288,9 @@ struct web {
 	size_t stats_len;
 	char stats[WEB_STATS_MAX];
 	char ev[WEB_EVENT_MAX];		/* scratch: one projection */
+	uint64_t fr_n;			/* event framed in frame[], 0: none */
+	int fr_ws;			/* ... as WebSocket (else SSE) */
+	size_t fr_len;
 	unsigned char frame[WEB_EVENT_MAX + WEB_STATS_MAX + 64];
 };
 

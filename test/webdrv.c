@@ -3,13 +3,14 @@
  *
  * usage: webdrv [-p PORT] [-t TOKEN] [-r RATE] [-n COUNT] [-T SECONDS]
  *               [-C CLIENTS] [-S SENDBUF] [-R RING] [-B RINGBYTES]
- *               [-w WAITCLIENTS] [-b BENCHCOUNT]
+ *               [-w WAITCLIENTS] [-b BENCHCOUNT] [-k BATCH]
  * Prints "port N" on stdout once listening, "track KW" for every accepted
  * POST /track, "clients N" when -w N clients are connected (then starts
  * publishing), and "done ..." at the end.  Message k (1, 2, ...) has text
  * "message k ..."; every 4th is geotagged; k = 3 and every 25th is
  * "<script>alert(1)</script>", k = 4 and every 25th + 1 an <img onerror>.
- * -b N: publish N messages as fast as the loop allows and print the time.
+ * -b N: publish N messages as fast as the loop allows (-k per poll round,
+ * default 16) and print the wall and CPU time; -n N does the same at -r.
  */
 #include <errno.h>
 #include <poll.h>
@@ -38,6 +39,15 @@ now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static double
+cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int
 on_track(void *arg, const char *kw, size_t len)
 {
@@ -52,8 +62,7 @@ on_track(void *arg, const char *kw, size_t len)
 static void
 on_sig(int s)
 {
-	(void)s;
-	stop = 1;
+	stop = s;
 }
 
 static const struct { const char *name; double lon, lat; } cities[] = {
@@ -114,9 +123,10 @@ main(int argc, char **argv)
 	size_t sbsize = WEB_SENDBUF_DEF, rbsize = WEB_RINGBUF_DEF;
 	struct pollfd fds[WEB_CLIENTS_DEF * 4 + 1];
 	int c, st, waiting;
-	double tb = 0;
+	double tb = 0, cb = 0;
+	unsigned batch = 16;
 
-	while ((c = getopt(argc, argv, "p:t:r:n:T:C:S:R:B:w:b:")) != -1) {
+	while ((c = getopt(argc, argv, "p:t:r:n:T:C:S:R:B:w:b:k:")) != -1) {
 		switch (c) {
 		case 'p': port = optarg; break;
 		case 't': token = optarg; break;
@@ -129,6 +139,7 @@ main(int argc, char **argv)
 		case 'B': rbsize = strtoul(optarg, NULL, 10); break;
 		case 'w': wait_clients = strtoul(optarg, NULL, 10); break;
 		case 'b': bench = strtoul(optarg, NULL, 10); break;
+		case 'k': batch = (unsigned)strtoul(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr, "usage: webdrv [-p port] [-t token] "
 			    "[-r rate] [-n count] [-T s] [-C n] [-S n] [-R n] "
@@ -186,24 +197,38 @@ main(int argc, char **argv)
 			fflush(stdout);
 			next = t = now();
 			tb = t;
+			cb = cpu();
 		}
 		if (!waiting && bench) {
 			unsigned j;
 
-			for (j = 0; j < 16 && k < bench; j++)
+			if (tb == 0) {
+				tb = now();
+				cb = cpu();
+			}
+			for (j = 0; j < batch && k < bench; j++)
 				publish(++k);
 			if (k >= bench) {
-				printf("bench %lu messages %.3f s\n", k,
-				    now() - tb);
+				printf("bench %lu messages %.3f s cpu %.3f s\n",
+				    k, now() - tb, cpu() - cb);
 				fflush(stdout);
 				bench = 0;
 				count = k;
 			}
 			timeout = 0;
 		} else if (!waiting && (count == 0 || k < count)) {
+			if (tb == 0) {
+				tb = now();
+				cb = cpu();
+			}
 			while (t >= next && (count == 0 || k < count)) {
 				publish(++k);
 				next += 1.0 / rate;
+			}
+			if (count && k == count) {
+				printf("bench %lu messages %.3f s cpu %.3f s\n",
+				    k, now() - tb, cpu() - cb);
+				fflush(stdout);
 			}
 			timeout = (int)((next - t) * 1000) + 1;
 		}
@@ -226,6 +251,8 @@ main(int argc, char **argv)
 	{
 		const struct web_counters *ct = web_counters(&w);
 
+		if (stop)
+			printf("stopped by signal %d\n", (int)stop);
 		printf("done published %lu accepted %lu dropped_slow %lu "
 		    "refused %lu gaps %lu clients %u\n",
 		    (unsigned long)ct->published, (unsigned long)ct->accepted,
