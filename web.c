@@ -20,7 +20,7 @@ enum {
 
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
-/* ---- small helpers -------------------------------------------------------- */
+/* ---- small helpers ------------------------------------------------ */
 
 static int64_t
 now_ms(void)
@@ -106,7 +106,7 @@ putnum(struct out *o, uint64_t v)
 	put(o, b, put_u64(b, v));
 }
 
-/* ---- base64 and the WebSocket accept key ---------------------------------- */
+/* ---- base64 and the WebSocket accept key ---------------------------- */
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -759,8 +759,10 @@ respond(struct web *w, struct web_client *c, int status, const char *ctype,
 		{ 400, "Bad Request" }, { 403, "Forbidden" },
 		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
 		{ 411, "Length Required" }, { 413, "Content Too Large" },
-		{ 426, "Upgrade Required" }, { 431, "Request Header Fields Too Large" },
-		{ 503, "Service Unavailable" }, { 505, "HTTP Version Not Supported" },
+		{ 426, "Upgrade Required" },
+		{ 431, "Request Header Fields Too Large" },
+		{ 503, "Service Unavailable" },
+		{ 505, "HTTP Version Not Supported" },
 	};
 	char head[512];
 	struct out o = { head, 0, sizeof head, 1 };

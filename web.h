@@ -105,7 +105,7 @@
 #define WEB_SENDBUF_MIN (WEB_EVENT_MAX + 64)	/* one framed event */
 
 /* Events (positive). */
-#define WEB_REQ_DONE 1		/* web_parse_request: the head is complete */
+#define WEB_REQ_DONE 1		/* web_parse_request: head complete */
 
 /* Errors.  Range -280 .. -299. */
 #define WEB_ERRORS(X) \
@@ -118,7 +118,8 @@
 	X(WEB_E_REQ, -286, "malformed HTTP request") \
 	X(WEB_E_REQ_TOO_BIG, -287, "HTTP request head too large") \
 	X(WEB_E_REQ_VERSION, -288, "unsupported HTTP request version") \
-	X(WEB_E_REQ_CL, -289, "malformed or conflicting request Content-Length") \
+	X(WEB_E_REQ_CL, -289, \
+	    "malformed or conflicting request Content-Length") \
 	X(WEB_E_WS_KEY, -290, "malformed Sec-WebSocket-Key")
 
 enum web_error {
@@ -141,14 +142,14 @@ struct web_req {
 	int has_cl, chunked;		/* chunked: any Transfer-Encoding */
 	int conn_close, conn_keepalive, conn_upgrade;
 	int upgrade_ws;			/* Upgrade: websocket */
-	int ws_version;			/* Sec-WebSocket-Version, 0: none */
+	int ws_version;			/* Sec-WebSocket-Version */
 	const char *ws_key;		/* Sec-WebSocket-Key */
 	size_t ws_key_len;
 	const char *last_id;		/* Last-Event-ID */
 	size_t last_id_len;
 	const char *auth;		/* Authorization */
 	size_t auth_len;
-	size_t head_len;		/* bytes of head, final empty line incl. */
+	size_t head_len;		/* head bytes, final empty line incl. */
 };
 
 /* Parses the request head at the start of p[0..n).  Returns 0 when the
@@ -225,7 +226,7 @@ struct web_client {
 	int urgent;			/* flush now: heads, pong, close */
 	int64_t t_pend;			/* ms, output pending since */
 	size_t rlen;			/* bytes in rbuf */
-	size_t need;			/* request bytes wanted (head + body) */
+	size_t need;			/* request bytes: head+body */
 	unsigned char *sbuf;		/* its part of cfg.sendbuf */
 	size_t soff, slen;		/* pending output sbuf[soff..slen) */
 	const unsigned char *body;	/* static body sent after sbuf */
@@ -250,12 +251,12 @@ struct web_cfg {
 	/* storage: all of it the caller's, and it MUST outlive w */
 	struct web_client *clients;	/* max_clients entries */
 	unsigned max_clients;		/* >= 1; WEB_CLIENTS_DEF */
-	unsigned char *sendbuf;		/* max_clients * sendbuf_size bytes */
-	size_t sendbuf_size;		/* >= WEB_SENDBUF_MIN; WEB_SENDBUF_DEF */
+	unsigned char *sendbuf;		/* max_clients*sendbuf_size */
+	size_t sendbuf_size;		/* >= WEB_SENDBUF_MIN */
 	struct web_ev *ring;		/* ring_events entries */
 	unsigned ring_events;		/* >= 1; WEB_RING_DEF */
 	unsigned char *ringbuf;		/* ringbuf_size bytes */
-	size_t ringbuf_size;		/* >= WEB_EVENT_MAX; WEB_RINGBUF_DEF */
+	size_t ringbuf_size;		/* >= WEB_EVENT_MAX */
 	int sock_sndbuf;		/* SO_SNDBUF of client sockets: bounds
 					 * kernel memory per client and how
 					 * long a stalled one lasts; 0: the
@@ -282,13 +283,13 @@ struct web {
 	unsigned port;			/* bound port */
 	uint64_t last;			/* newest event number, 0: none */
 	uint64_t oldest;		/* oldest in the ring (last+1: empty) */
-	size_t rb_head;			/* next write offset in ringbuf */
+	size_t rb_head;			/* next write offset, ringbuf */
 	int64_t t_stats;		/* ms, next stats event */
 	struct web_counters ct;
 	size_t stats_len;
 	char stats[WEB_STATS_MAX];
 	char ev[WEB_EVENT_MAX];		/* scratch: one projection */
-	uint64_t fr_n;			/* event framed in frame[], 0: none */
+	uint64_t fr_n;			/* event in frame[]; 0 none */
 	int fr_ws;			/* ... as WebSocket (else SSE) */
 	size_t fr_len;
 	unsigned char frame[WEB_EVENT_MAX + WEB_STATS_MAX + 64];

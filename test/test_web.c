@@ -134,6 +134,44 @@ req_bad(void)
 	return 0;
 }
 
+/* Random and mutated heads: never a crash, a result within the input. */
+static int
+req_random(void)
+{
+	static const char alpha[] = "GET /ab?HTP1.0:\r\n \t,;=-\001\377"
+	    "Content-Length:5 Connection: close Upgrade websocket";
+	char buf[600];
+	struct web_req rq;
+	size_t n, i, k;
+	int st;
+
+	for (k = 0; k < 20000; k++) {
+		n = t_rand_below(sizeof buf);
+		if (k & 1) {
+			/* a good head with a few bytes changed */
+			const char *g = good_req[t_rand_below(
+			    sizeof good_req / sizeof good_req[0])].in;
+
+			n = strlen(g);
+			memcpy(buf, g, n);
+			for (i = 0; i < 3; i++)
+				buf[t_rand_below(n)] = (char)t_rand();
+		} else {
+			for (i = 0; i < n; i++)
+				buf[i] = alpha[t_rand_below(sizeof alpha - 1)];
+		}
+		st = web_parse_request(&rq, buf, n);
+		check(st == 0 || st == WEB_REQ_DONE || st == WEB_E_REQ ||
+		    st == WEB_E_REQ_VERSION || st == WEB_E_REQ_CL);
+		if (st == WEB_REQ_DONE) {
+			check(rq.head_len <= n);
+			check(rq.method + rq.method_len <= buf + n);
+			check(rq.target + rq.target_len <= buf + n);
+		}
+	}
+	return 0;
+}
+
 /* ---- WebSocket accept key, RFC 6455 section 1.3 ---- */
 
 static int
@@ -459,7 +497,8 @@ endpoints(void)
 	check(srv.ct.sse == 1);
 	web_publish(&srv, NULL, 0, &it);
 	n = exchange(fd, NULL, 0, out, sizeof out);
-	check(strcmp(out, "id: 7\ndata: {\"n\":7,\"text\":\"hello\"}\n\n") == 0);
+	check(strcmp(out, "id: 7\ndata: {\"n\":7,\"text\":\"hello\"}"
+	    "\n\n") == 0);
 	close(fd);
 	spin(3);
 	check(srv.ct.sse == 0 && srv.ct.clients == 0);
@@ -647,6 +686,7 @@ main(void)
 	t_init("test_web");
 	t_run("req_good", req_good);
 	t_run("req_bad", req_bad);
+	t_run("req_random", req_random);
 	t_run("ws_accept", ws_accept);
 	t_run("sse_frame", sse_frame);
 	t_run("ws_frame", ws_frame);
