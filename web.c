@@ -1393,6 +1393,48 @@ send_stats(struct web *w)
 	}
 }
 
+int
+web_split_listen(const char *s, char *addr, size_t acap, char *port,
+    size_t pcap)
+{
+	const char *colon = strrchr(s, ':'), *a = s, *p = s;
+	size_t al = 0, pl, i;
+	unsigned long v = 0;
+
+	if (colon) {
+		p = colon + 1;
+		al = (size_t)(colon - s);
+		if (al >= 2 && s[0] == '[' && s[al - 1] == ']') {
+			a = s + 1;
+			al -= 2;
+		} else if (memchr(s, ':', al) != NULL || memchr(s, '[', al) ||
+		    memchr(s, ']', al)) {
+			return WEB_E_ADDR;	/* bare IPv6 needs brackets */
+		}
+		if (al == 0)
+			return WEB_E_ADDR;
+	}
+	pl = strlen(p);
+	if (pl == 0 || pl > 5)
+		return WEB_E_ADDR;
+	for (i = 0; i < pl; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return WEB_E_ADDR;
+		v = v * 10 + (unsigned long)(p[i] - '0');
+	}
+	if (v > 65535)
+		return WEB_E_ADDR;
+	for (i = 0; i < al; i++)
+		if ((unsigned char)a[i] <= 0x20 || (unsigned char)a[i] >= 0x7f)
+			return WEB_E_ADDR;
+	if (al + 1 > acap || pl + 1 > pcap)
+		return WEB_E_TOO_SMALL;
+	memcpy(addr, a, al);
+	addr[al] = '\0';
+	memcpy(port, p, pl + 1);
+	return 0;
+}
+
 /* ---- API ----------------------------------------------------------------- */
 
 int

@@ -209,6 +209,14 @@ size_t web_sse_frame(char *out, size_t cap, uint64_t id, const char *event,
 size_t web_ws_frame(unsigned char *out, size_t cap, int op,
     const unsigned char *p, size_t n);
 
+/* Splits a --serve argument "[ADDR:]PORT" ("8080", "127.0.0.1:8080",
+ * "[::1]:8080", "[::]:8080", "localhost:8080") into NUL-terminated addr
+ * (empty: all IPv4 addresses) and port (1..65535, digits only; "0" too,
+ * for tests).  Returns 0, WEB_E_ADDR when malformed, WEB_E_TOO_SMALL when
+ * a part does not fit its buffer. */
+int web_split_listen(const char *s, char *addr, size_t acap, char *port,
+    size_t pcap);
+
 /* ---- the server ---------------------------------------------------------- */
 
 /* Called for POST /track with the right token: kw[0..len) is the new

@@ -193,6 +193,45 @@ ws_accept(void)
 	return 0;
 }
 
+static int
+split_listen(void)
+{
+	static const struct { const char *in, *addr, *port; int st; } v[] = {
+		{ "8080", "", "8080", 0 },
+		{ "127.0.0.1:80", "127.0.0.1", "80", 0 },
+		{ "[::1]:8080", "::1", "8080", 0 },
+		{ "[::]:1", "::", "1", 0 },
+		{ "localhost:65535", "localhost", "65535", 0 },
+		{ "0", "", "0", 0 },
+		{ "", NULL, NULL, WEB_E_ADDR },
+		{ "host:", NULL, NULL, WEB_E_ADDR },
+		{ ":80", NULL, NULL, WEB_E_ADDR },
+		{ "::1:80", NULL, NULL, WEB_E_ADDR },
+		{ "65536", NULL, NULL, WEB_E_ADDR },
+		{ "123456", NULL, NULL, WEB_E_ADDR },
+		{ "80x", NULL, NULL, WEB_E_ADDR },
+		{ "-1", NULL, NULL, WEB_E_ADDR },
+		{ "a b:80", NULL, NULL, WEB_E_ADDR },
+		{ "[]:80", NULL, NULL, WEB_E_ADDR },
+		{ "averyveryverylonghostname:80", NULL, NULL, WEB_E_TOO_SMALL },
+	};
+	char a[16], p[8];
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		int st = web_split_listen(v[i].in, a, sizeof a, p, sizeof p);
+
+		if (st != v[i].st) {
+			printf("  %s: got %d\n", v[i].in, st);
+			check(0);
+		}
+		if (st == 0)
+			check(strcmp(a, v[i].addr) == 0 &&
+			    strcmp(p, v[i].port) == 0);
+	}
+	return 0;
+}
+
 /* ---- framing ---- */
 
 static int
@@ -688,6 +727,7 @@ main(void)
 	t_run("req_bad", req_bad);
 	t_run("req_random", req_random);
 	t_run("ws_accept", ws_accept);
+	t_run("split_listen", split_listen);
 	t_run("sse_frame", sse_frame);
 	t_run("ws_frame", ws_frame);
 	t_run("escaping", escaping);
