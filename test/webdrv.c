@@ -82,7 +82,8 @@ publish(unsigned long k)
 	const size_t nc = sizeof cities / sizeof cities[0];
 
 	memset(&it, 0, sizeof it);
-	snprintf(id, sizeof id, "%lu", 1000000000000000000UL + k);
+	snprintf(id, sizeof id, "%llu", 1000000000000000000ULL +
+	    (unsigned long long)k);
 	snprintf(user, sizeof user, "user%lu", k % 17);
 	if (k % 25 == 3)
 		snprintf(text, sizeof text, "<script>alert(1)</script>");
