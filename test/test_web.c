@@ -655,6 +655,26 @@ websocket(void)
 	    sizeof out);
 	check(strstr(out, "HTTP/1.1 400 ") == out);
 	close(fd);
+	/* all four client slots busy: the fifth connection gets 503 */
+	{
+		int busy[4], k;
+
+		for (k = 0; k < 4; k++) {
+			busy[k] = connect_srv();
+			check(busy[k] >= 0);
+		}
+		spin(3);
+		check(srv.ct.clients == 4);
+		fd = connect_srv();
+		n = exchange(fd, NULL, 0, out, sizeof out);
+		check(strstr(out, "HTTP/1.1 503 ") == out);
+		check(srv.ct.refused == 1);
+		close(fd);
+		for (k = 0; k < 4; k++)
+			close(busy[k]);
+		spin(3);
+		check(srv.ct.clients == 0);
+	}
 	/* /track without a token configured: 404 */
 	fd = connect_srv();
 	n = exchange(fd, S("POST /track HTTP/1.1\r\nContent-Length: 1\r\n"

@@ -86,5 +86,6 @@ mkdir -p test/out
 start_drv d -t "$TOKEN" -r 12 -T 120
 run "chromium shows messages, map points, counters, text not markup" \
     $PY $WC browser "$DRV_PORT" test/out/web.png
+run "chromium over WebSocket too" $PY $WC browser "$DRV_PORT" - "#ws"
 stop_drv
 t_done

@@ -324,7 +324,7 @@ def cmd_fanout(port, pid, n):
     stalled.close()
 
 
-def cmd_browser(port, png):
+def cmd_browser(port, png, frag=""):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         print("skip: no chromium")
@@ -381,7 +381,9 @@ def cmd_browser(port, png):
 
         call("Page.enable")
         call("Runtime.enable")
-        call("Page.navigate", url="http://%s:%d/" % (HOST, port))
+        call("Emulation.setEmulatedMedia", features=[
+            {"name": "prefers-reduced-motion", "value": "reduce"}])
+        call("Page.navigate", url="http://%s:%d/%s" % (HOST, port, frag))
         probe = ("JSON.stringify({msgs:+document.body.dataset.msgs,"
                  "geo:+document.body.dataset.geo,"
                  "stats:+document.body.dataset.stats,"
@@ -411,9 +413,10 @@ def cmd_browser(port, png):
                 break
             time.sleep(0.25)
         time.sleep(0.6)         # let a few points fade in for the picture
-        shot = call("Page.captureScreenshot", format="png")
-        with open(png, "wb") as f:
-            f.write(base64.b64decode(shot["data"]))
+        if png != "-":
+            shot = call("Page.captureScreenshot", format="png")
+            with open(png, "wb") as f:
+                f.write(base64.b64decode(shot["data"]))
         st = json.loads(js(probe))
         errs = []
         if not first:
@@ -428,13 +431,15 @@ def cmd_browser(port, png):
             errs.append("<script>/<img> text not shown as text")
         if st.get("pwned") or st.get("imgs") or st.get("scripts") != 1:
             errs.append("injected markup was interpreted")
-        if "live" not in (st.get("state") or ""):
+        want = "WebSocket" if "ws" in frag else "SSE"
+        if "live" not in (st.get("state") or "") or want not in st["state"]:
             errs.append("page not live: %r" % st.get("state"))
         if errs:
             fail("; ".join(errs) + " -- " + json.dumps(st))
-        print("ok: %d messages, %d geotagged, %d points on the map, %d stats "
-              "events; <script> shown as text; screenshot %s" %
-              (st["msgs"], st["geo"], st["points"], st["stats"], png))
+        print("ok: %s: %d messages, %d geotagged, %d points on the map, "
+              "%d stats events; <script> shown as text; screenshot %s" %
+              (st["state"], st["msgs"], st["geo"], st["points"], st["stats"],
+               png))
     finally:
         p.terminate()
         try:
@@ -455,4 +460,4 @@ if __name__ == "__main__":
      "resume": lambda: cmd_resume(port),
      "track": lambda: cmd_track(port, a[2]),
      "fanout": lambda: cmd_fanout(port, a[2], a[3]),
-     "browser": lambda: cmd_browser(port, a[2])}[a[0]]()
+     "browser": lambda: cmd_browser(port, a[2], *a[3:])}[a[0]]()
