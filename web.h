@@ -51,7 +51,26 @@
  *     poll(...);
  *     web_step(w, fds + k, n);
  * web_step() MUST get the same slice web_poll_fds() filled (revents set),
- * and MUST be called after every poll, also after a timeout.
+ * and MUST be called after every poll, also after a timeout.  The fds
+ * array needs 1 + max_clients entries for web.
+ *
+ * Wiring into the tool (main.c):
+ *   --serve [ADDR:]PORT   web_split_listen() -> cfg.addr, cfg.port
+ *   --serve-token TOKEN   cfg.token (without it POST /track answers 404)
+ *   on_track(arg, kw)     stop the stream, rebuild its request with
+ *                         track=kw, start again; return < 0 to refuse
+ *   on_message            web_publish(w, msg, len, &item) with item from
+ *                         the JSON tokens: v1.1 id_str, user.screen_name,
+ *                         extended_tweet.full_text or text, created_at,
+ *                         coordinates (struct msg has_geo/lon/lat); v2
+ *                         data.id, data.author_id (or the expanded
+ *                         username), data.text, data.created_at.  Pass
+ *                         the raw string slices with escaped = 1.
+ *   every second          web_stats(w, "{\"received\":N,...}") from
+ *                         stream_stats (the page shows received, written
+ *                         and reconnects).
+ *   --only geo            filters before on_message, so the map and the
+ *                         list show only geotagged messages.
  */
 #ifndef WEB_H
 #define WEB_H
