@@ -41,9 +41,10 @@
  * array, one send buffer per client, the ring index and the ring bytes.
  * No allocation happens anywhere.  Defaults (WEB_*_DEF) are 64 clients x
  * (sizeof(struct web_client) + 64 KiB) + 256 ring events + 128 KiB of ring
- * bytes = 4.5 MiB; sizeof(struct web) is 10.2 KiB (two event scratch
- * buffers and the stats JSON) and sizeof(struct web_client) 4.1 KiB on
- * LP64 (its request buffer).  A board with little RAM passes fewer
+ * bytes = 4.5 MiB (pages are touched only as viewers use them).
+ * sizeof(struct web) is 10464 bytes on LP64, 10456 on ILP32 (two event
+ * scratch buffers and the stats JSON); sizeof(struct web_client) 4224 /
+ * 4192 (its request buffer); sizeof(struct web_ev) 16.  A board with little RAM passes fewer
  * clients and smaller send buffers (WEB_SENDBUF_MIN is 4.1 KiB).
  *
  * Loop shape (like stream_poll_fds/stream_step):

@@ -18,10 +18,10 @@ TOL = 2.5        # tenths of a degree
 MIN_AREA = 3000  # km^2
 
 def segments():
-    out = subprocess.run(["gmt", "coast", "-Rd", "-Dc", "-W", "-M",
-                          "-A%d" % MIN_AREA], check=True,
-                         capture_output=True, text=True,
-                         cwd=tempfile.mkdtemp()).stdout   # gmt.history
+    with tempfile.TemporaryDirectory() as tmp:     # for gmt.history
+        out = subprocess.run(["gmt", "coast", "-Rd", "-Dc", "-W", "-M",
+                              "-A%d" % MIN_AREA], check=True,
+                             capture_output=True, text=True, cwd=tmp).stdout
     seg = []
     for line in out.splitlines():
         if line.startswith(">"):
