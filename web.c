@@ -1556,11 +1556,14 @@ web_poll_fds(struct web *w, struct pollfd *fds, int cap, int *n,
 			ev |= POLLOUT;
 		else if (d >= 0 && d < next)
 			next = d;
-		if (c->state != C_RESP)
+		/* SSE viewers send nothing: they are polled only to write,
+		 * which also finds the closed ones (the stats event goes out
+		 * every second), so a busy loop polls few descriptors */
+		if (c->state != C_RESP && c->state != C_SSE)
 			ev |= POLLIN;
 		if ((d = client_deadline(c)) >= 0 && d < next)
 			next = d;
-		if (k >= cap)
+		if (ev == 0 || k >= cap)
 			continue;
 		fds[k].fd = c->fd;
 		fds[k].events = ev;
