@@ -787,7 +787,8 @@ respond(struct web *w, struct web_client *c, int status, const char *ctype,
 		puts0(&o, extra);
 	puts0(&o, "Content-Length: ");
 	putnum(&o, blen);
-	puts0(&o, c->keepalive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
+	puts0(&o, !c->keepalive ? "\r\nConnection: close\r\n\r\n" :
+	    c->http10 ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\n\r\n");
 	c->soff = c->slen = 0;
 	c->body = NULL;
 	c->body_len = c->body_off = 0;
@@ -1057,6 +1058,7 @@ dispatch(struct web *w, struct web_client *c, const struct web_req *rq)
 
 	c->head_only = head;
 	c->keepalive = rq->minor >= 1 ? !rq->conn_close : rq->conn_keepalive;
+	c->http10 = rq->minor == 0;
 	if (path_is(rq, "/track")) {
 		if (!post) {
 			respond(w, c, 405, "text/plain",

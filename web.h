@@ -43,9 +43,10 @@
  * (sizeof(struct web_client) + 64 KiB) + 256 ring events + 128 KiB of ring
  * bytes = 4.5 MiB (pages are touched only as viewers use them).
  * sizeof(struct web) is 10464 bytes on LP64, 10456 on ILP32 (two event
- * scratch buffers and the stats JSON); sizeof(struct web_client) 4224 /
- * 4192 (its request buffer); sizeof(struct web_ev) 16.  A board with little RAM passes fewer
- * clients and smaller send buffers (WEB_SENDBUF_MIN is 4.1 KiB).
+ * scratch buffers and the stats JSON); sizeof(struct web_client) 4232 /
+ * 4200 (its request buffer); sizeof(struct web_ev) 16.  A board with
+ * little RAM passes fewer clients and smaller send buffers
+ * (WEB_SENDBUF_MIN is 4.1 KiB).
  *
  * Loop shape (like stream_poll_fds/stream_step):
  *     web_poll_fds(w, fds + k, cap - k, &n, &timeout);   merge timeouts
@@ -249,7 +250,7 @@ struct web_client {
 	int fd;				/* -1: free */
 	int state;
 	int pidx;			/* index in the last poll slice */
-	int keepalive, head_only, live;
+	int keepalive, head_only, live, http10;
 	int ws_close_sent;
 	int urgent;			/* flush now: heads, pong, close */
 	int64_t t_pend;			/* ms, output pending since */

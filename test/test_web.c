@@ -487,6 +487,11 @@ endpoints(void)
 	p = strstr(out + 10, "HTTP/1.1 200 OK\r\n");
 	check(p != NULL && strstr(p, "text/html") && strstr(p, "</html>"));
 	check(n > 5000);
+	/* HTTP/1.0 with keep-alive says so */
+	n = exchange(fd, S("GET /stats HTTP/1.0\r\nConnection: keep-alive\r\n"
+	    "\r\n"), out, sizeof out);
+	check(strstr(out, "HTTP/1.1 200 OK\r\n") == out);
+	check(strstr(out, "\r\nConnection: keep-alive\r\n"));
 	/* HEAD: headers only */
 	n = exchange(fd, S("HEAD / HTTP/1.1\r\n\r\n"), out, sizeof out);
 	check(strstr(out, "HTTP/1.1 200 OK\r\n") == out);
