@@ -9,16 +9,16 @@ include config.mk
 # compile on its own against its own header (make lint checks it).
 VENDOR = http chunk oauth frame json msg resp inflate
 # The tool around them.
-TOOLOBJ = errstr.o cred.o sinkfile.o sinkredis.o
+TOOLOBJ = errstr.o cred.o sinkfile.o sinkredis.o web.o webpage.o webcoast.o
 OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o inflate.o \
 	$(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_cred test/test_frame test/test_json test/test_msg test/test_resp \
-	test/test_sinkfile test/test_sinkredis test/test_inflate
+	test/test_sinkfile test/test_sinkredis test/test_inflate test/test_web
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
-	test/streamd_test.sh
-TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv
+	test/streamd_test.sh test/web.sh
+TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
 	test/bench_inflate
 
@@ -42,6 +42,19 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
 errstr.o: errstr.c errstr.h http.h chunk.h oauth.h cred.h frame.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h web.h config.mk
+web.o: web.c web.h webdata.h config.mk
+webpage.o: webpage.c webdata.h config.mk
+webcoast.o: webcoast.c webdata.h config.mk
+
+# The page is web/index.html, embedded by a script; the coastline is
+# generated from GSHHG by `make coast` (needs Debian gmt, gmt-gshhg-low)
+# and committed, so a normal build needs neither.
+webpage.c: web/index.html web/mkpage.sh
+	sh web/mkpage.sh web/index.html > $@
+coast:
+	/usr/bin/python3 web/mkcoast.py > webcoast.c.tmp && \
+		mv webcoast.c.tmp webcoast.c
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
 oauth.o: oauth.c oauth.h config.mk
@@ -93,6 +106,12 @@ test/test_sinkredis: test/test_sinkredis.c test/t.h sinkredis.o resp.o
 	$(TESTCC) -o $@ test/test_sinkredis.c sinkredis.o resp.o $(LDFLAGS)
 test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o
 	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o $(LDFLAGS)
+test/test_web: test/test_web.c test/t.h web.o webpage.o webcoast.o
+	$(TESTCC) -o $@ test/test_web.c web.o webpage.o webcoast.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
+test/webdrv: test/webdrv.c web.o webpage.o webcoast.o
+	$(TESTCC) -o $@ test/webdrv.c web.o webpage.o webcoast.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
 
@@ -109,7 +128,7 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
 check:
 	@sh test/deps.sh check
 	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)/test
-	cp -R *.c *.h Makefile config.mk doc $(CHECKDIR)/
+	cp -R *.c *.h Makefile config.mk doc web $(CHECKDIR)/
 	cd test && cp -R `ls | grep -v '^out$$'` ../$(CHECKDIR)/test/
 	cd $(CHECKDIR) && rm -f config.h $(TESTS) $(TESTPROGS) $(BENCHES) \
 		test/*.o && $(MAKE) CC=clang \
@@ -170,7 +189,7 @@ test/bench_inflate: test/bench_inflate.c inflate.c inflate.h
 	$(TESTCC) -O2 -o $@ test/bench_inflate.c inflate.c $(LDFLAGS) -lz \
 		-ldeflate
 
-bench: all $(BENCHES)
+bench: all $(BENCHES) $(TESTPROGS)
 	@sh test/deps.sh bench
 	@sh test/bench.sh
 
@@ -191,7 +210,7 @@ uninstall:
 dist: clean
 	mkdir -p sluice-$(VERSION)
 	cp -R LICENSE README.md Makefile config.mk config.def.h *.c *.h test \
-		doc sluice-$(VERSION)
+		doc web sluice-$(VERSION)
 	tar -cf - sluice-$(VERSION) | gzip > sluice-$(VERSION).tar.gz
 	rm -rf sluice-$(VERSION)
 
@@ -200,4 +219,4 @@ clean:
 	rm -rf $(CHECKDIR) test/out test/__pycache__
 
 .PHONY: all deps test test-deps check fuzz lint bench demo install \
-	uninstall dist clean
+	uninstall dist clean coast

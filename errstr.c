@@ -13,6 +13,7 @@
 #include "resp.h"
 #include "sinkfile.h"
 #include "sinkredis.h"
+#include "web.h"
 
 struct errdesc {
 	int code;
@@ -33,6 +34,7 @@ static const struct errdesc table[] = {
 	RESP_ERRORS(ERR_ROW)
 	FSINK_ERRORS(ERR_ROW)
 	RSINK_ERRORS(ERR_ROW)
+	WEB_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 

@@ -12,7 +12,7 @@ command -v dpkg-query >/dev/null 2>&1 || exit 0
 build="libbearssl-dev"
 test="$build zlib1g-dev python3 python3-oauthlib python3-requests
  python3-requests-oauthlib openssl curl nginx-light gzip pigz zopfli
- libdeflate-tools mandoc redis-server redis-tools"
+ libdeflate-tools mandoc redis-server redis-tools chromium"
 check="$test clang libclang-rt-14-dev valgrind libyajl-dev"
 bench="$test libdeflate-dev libjsmn-dev libsimdjson-dev libyajl-dev g++"
 

@@ -12,6 +12,7 @@
 #include "resp.h"
 #include "sinkfile.h"
 #include "sinkredis.h"
+#include "web.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
@@ -26,6 +27,7 @@ static const int codes[] = {
 	RESP_ERRORS(CODE_ROW)
 	FSINK_ERRORS(CODE_ROW)
 	RSINK_ERRORS(CODE_ROW)
+	WEB_ERRORS(CODE_ROW)
 };
 
 static int

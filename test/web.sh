@@ -1,0 +1,91 @@
+#!/bin/sh
+# web view end to end: test/webdrv (web.c in its own poll loop, publishing
+# synthetic messages) against Python stdlib SSE and WebSocket clients and
+# headless Chromium.  MIT licensed, see LICENSE.
+. test/lib.sh
+
+PY=/usr/bin/python3
+WC=test/webclient.py
+
+# start_drv NAME ARGS...: starts test/webdrv, sets DRV_PID and DRV_PORT.
+start_drv() {
+	name=$1
+	shift
+	: >"$T_TMP/$name.out"
+	./test/webdrv "$@" >"$T_TMP/$name.out" 2>"$T_TMP/$name.err" &
+	DRV_PID=$!
+	T_PIDS="$T_PIDS $DRV_PID"
+	i=0
+	DRV_PORT=
+	while [ $i -lt 50 ] && [ -z "$DRV_PORT" ]; do
+		DRV_PORT=$(awk '/^port /{print $2}' "$T_TMP/$name.out")
+		[ -n "$DRV_PORT" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$DRV_PORT" ] && t_wait_port "$DRV_PORT"
+}
+
+stop_drv() {
+	kill "$DRV_PID" 2>/dev/null
+	wait "$DRV_PID" 2>/dev/null
+}
+
+# run NAME COMMAND...: PASS when COMMAND prints "ok..." and exits 0.
+run() {
+	name=$1
+	shift
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -eq 77 ]; then
+		t_skip "$name" "$out"
+	elif [ $rc -eq 0 ]; then
+		echo "PASS $T_NAME:$name"
+		printf '%s\n' "$out" | sed -n 's/^ok: /    /p'
+	else
+		echo "FAIL $T_NAME:$name: $out"
+		T_FAILED=1
+	fi
+}
+
+TOKEN=t0ken-$$
+start_drv a -t "$TOKEN" -r 200 -T 120
+t_ok "driver listens" [ -n "$DRV_PORT" ]
+run "ws and sse carry the same messages in order" $PY $WC order "$DRV_PORT"
+run "sse reconnect with Last-Event-ID has no gaps" $PY $WC resume "$DRV_PORT"
+run "track: 403 without the token, 200 with it" $PY $WC track "$DRV_PORT" \
+    "$TOKEN"
+sleep 0.2
+t_match "track reached the engine callback" "$(cat "$T_TMP/a.out")" \
+    '^track rust,zig$'
+code=$(curl -s -o /dev/null -w '%{http_code}' \
+    "http://127.0.0.1:$DRV_PORT/coast.bin")
+t_ok "coastline served" [ "$code" = 200 ]
+stop_drv
+
+# no token configured: /track is disabled
+start_drv b -r 10 -T 30
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d x \
+    -H 'Authorization: Bearer ' "http://127.0.0.1:$DRV_PORT/track")
+t_ok "track disabled without a token: 404" [ "$code" = 404 ]
+stop_drv
+
+# 50 readers and one that never reads
+TOTAL=8000
+start_drv c -r 4000 -n $TOTAL -w 51 -T 120
+storage=$(awk '/^storage /{print $2}' "$T_TMP/c.out")
+out=$(WEB_TOTAL=$TOTAL $PY $WC fanout "$DRV_PORT" "$DRV_PID" 50 2>&1); rc=$?
+t_match "50 sse readers complete, stalled client dropped" "$out" '^ok: '
+[ $rc -eq 0 ] || T_FAILED=1
+hwm=$(printf '%s\n' "$out" | awk '/^hwm /{print $2}')
+# the bound: all of web's storage touched, plus the process's baseline
+t_ok "driver memory within its fixed bound (${hwm:-?} kB)" \
+    [ "${hwm:-999999999}" -le $((storage / 1024 + 4096)) ]
+stop_drv
+
+# the page in a real browser
+mkdir -p test/out
+start_drv d -t "$TOKEN" -r 12 -T 120
+run "chromium shows messages, map points, counters, text not markup" \
+    $PY $WC browser "$DRV_PORT" test/out/web.png
+run "chromium over WebSocket too" $PY $WC browser "$DRV_PORT" - "#ws"
+stop_drv
+t_done
