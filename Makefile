@@ -7,13 +7,15 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = chunk
+VENDOR = chunk sock tls
 # The tool around them.
 TOOLOBJ = errstr.o
-OBJ = chunk.o $(TOOLOBJ)
+OBJ = chunk.o sock.o tls.o $(TOOLOBJ)
 
-TESTS = test/test_chunk test/test_errstr
-SHTESTS = test/cli.sh
+TESTS = test/test_chunk test/test_errstr test/test_sock
+# Helper programs the shell tests and benches drive.
+TESTTOOLS = test/tlsget
+SHTESTS = test/cli.sh test/tls.sh
 BENCHES = test/bench_chunk
 
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
@@ -35,9 +37,11 @@ main.o: main.c config.h errstr.h http.h chunk.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 
-errstr.o: errstr.c errstr.h http.h chunk.h config.mk
+errstr.o: errstr.c errstr.h http.h chunk.h sock.h tls.h config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
+sock.o: sock.c sock.h config.mk
+tls.o: tls.c tls.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -49,15 +53,21 @@ test/test_http: test/test_http.c test/t.h http.o
 	$(TESTCC) -o $@ test/test_http.c http.o $(LDFLAGS)
 test/test_chunk: test/test_chunk.c test/t.h chunk.o
 	$(TESTCC) -o $@ test/test_chunk.c chunk.o $(LDFLAGS)
-test/test_errstr: test/test_errstr.c test/t.h errstr.o
-	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
+test/test_errstr: test/test_errstr.c test/t.h errstr.o tls.o
+	$(TESTCC) -o $@ test/test_errstr.c errstr.o tls.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
+test/test_sock: test/test_sock.c test/t.h sock.o
+	$(TESTCC) -o $@ test/test_sock.c sock.o $(LDFLAGS)
+test/tlsget: test/tlsget.c sock.o tls.o errstr.o
+	$(TESTCC) -o $@ test/tlsget.c sock.o tls.o errstr.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
 
 test-deps:
 	@sh test/deps.sh test
 
-test: test-deps all $(TESTS)
+test: test-deps all $(TESTS) $(TESTTOOLS)
 	@sh test/run.sh $(TESTS) $(SHTESTS)
 
 # The whole suite under ASan+UBSan with clang, built in its own directory so
@@ -69,7 +79,8 @@ check:
 	rm -rf $(CHECKDIR) && mkdir -p $(CHECKDIR)
 	cp -R *.c *.h Makefile config.mk test doc $(CHECKDIR)/
 	rm -f $(CHECKDIR)/config.h $(CHECKDIR)/test/test_[a-z]* \
-		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat
+		$(CHECKDIR)/test/bench_[a-z]* $(CHECKDIR)/test/httpcat \
+		$(CHECKDIR)/test/tlsget
 	cp test/test_*.c $(CHECKDIR)/test/
 	cd $(CHECKDIR) && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
@@ -109,7 +120,7 @@ dist: clean
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(BENCHES) test/httpcat
+	rm -f sluice *.o $(TESTS) $(TESTTOOLS) $(BENCHES) test/httpcat
 	rm -rf $(CHECKDIR) test/out
 
 .PHONY: all deps test test-deps check lint bench demo install uninstall \

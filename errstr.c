@@ -4,6 +4,8 @@
 #include "errstr.h"
 #include "chunk.h"
 #include "http.h"
+#include "sock.h"
+#include "tls.h"
 
 struct errdesc {
 	int code;
@@ -15,6 +17,8 @@ struct errdesc {
 static const struct errdesc table[] = {
 	CHUNK_ERRORS(ERR_ROW)
 	HTTP_ERRORS(ERR_ROW)
+	SOCK_ERRORS(ERR_ROW)
+	TLS_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 
@@ -39,6 +43,9 @@ errstr(int code)
 		return "ok";
 	if ((d = lookup(code)) != NULL)
 		return d->text;
+	/* BearSSL codes passed through: -(1000 + err), err < 1024 */
+	if (code <= TLS_E_BEARSSL && code > TLS_E_BEARSSL - 1024)
+		return tls_br_errstr(TLS_E_BEARSSL - code);
 	snprintf(unknown, sizeof unknown, "unknown error %d", code);
 	return unknown;
 }
