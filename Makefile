@@ -94,7 +94,7 @@ lint:
 test/bench_chunk: test/bench_chunk.c chunk.o
 	$(TESTCC) -O2 -o $@ test/bench_chunk.c chunk.o $(LDFLAGS)
 
-bench: all $(BENCHES)
+bench: all $(BENCHES) $(TESTTOOLS)
 	@sh test/deps.sh bench
 	@sh test/bench.sh
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include "tls.h"
 
@@ -931,6 +932,8 @@ tls_start(struct tls *t, int fd, const char *host, int timeout_ms)
 	t->overridden = 0;
 	t->have_spki = 0;
 	t->deadline = 0;
+	t->stash_off = 0;
+	t->stash_len = 0;
 	if (timeout_ms > 0) {
 		struct timespec ts;
 
@@ -1023,6 +1026,28 @@ sys_fail(struct tls *t, int e)
 	return fail(t, e == ECONNRESET || e == EPIPE ? TLS_E_RESET : TLS_E_IO);
 }
 
+/* BearSSL asks for a record in two pieces: the 5-byte header, then the
+ * body.  Reading the body together with the next header (readv into the
+ * engine's buffer plus a TLS_STASH-byte stash) halves the read() calls in
+ * bulk transfers; the body still lands in place, only the header is
+ * copied.  Invariant: tls_step() returns 0 ("poll") only with an empty
+ * stash, so poll() never sleeps on bytes already read. */
+static ssize_t
+read_ahead(struct tls *t, unsigned char *buf, size_t len)
+{
+	struct iovec iov[2];
+
+	if (len > TLS_STASH)	/* a body: take the next header along */
+	{
+		iov[0].iov_base = buf;
+		iov[0].iov_len = len;
+		iov[1].iov_base = t->stash;
+		iov[1].iov_len = TLS_STASH;
+		return readv(t->fd, iov, 2);
+	}
+	return read(t->fd, buf, len);
+}
+
 int
 tls_step(struct tls *t, short revents)
 {
@@ -1075,7 +1100,18 @@ tls_step(struct tls *t, short revents)
 			return TLS_DATA;
 		if (st & BR_SSL_RECVREC) {
 			buf = br_ssl_engine_recvrec_buf(eng, &len);
-			r = read(t->fd, buf, len);
+			if (t->stash_len) {
+				/* bytes read ahead last time */
+				size_t k = t->stash_len < len ?
+				    t->stash_len : len;
+
+				memcpy(buf, t->stash + t->stash_off, k);
+				t->stash_off += k;
+				t->stash_len -= k;
+				br_ssl_engine_recvrec_ack(eng, k);
+				continue;
+			}
+			r = read_ahead(t, buf, len);
 			if (r < 0 && errno == EINTR)
 				continue;
 			if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -1085,6 +1121,11 @@ tls_step(struct tls *t, short revents)
 			if (r == 0)
 				return fail(t, t->state == ST_HANDSHAKE ?
 				    TLS_E_HS_EOF : TLS_E_TRUNCATED);
+			if ((size_t)r > len) {
+				t->stash_off = 0;
+				t->stash_len = (size_t)r - len;
+				r = (ssize_t)len;
+			}
 			br_ssl_engine_recvrec_ack(eng, (size_t)r);
 			continue;
 		}

@@ -89,6 +89,9 @@
 #ifndef TLS_CA_FILE
 #define TLS_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 #endif
+#ifndef TLS_STASH
+#define TLS_STASH 5			/* read-ahead bytes: a record header */
+#endif
 #define TLS_IOBUF_MONO BR_SSL_BUFSIZE_MONO
 
 /* Events (positive). */
@@ -184,6 +187,8 @@ struct tls {
 	int fd;
 	int state;
 	int err;
+	unsigned char stash[TLS_STASH];	/* bytes read ahead of the engine */
+	size_t stash_off, stash_len;
 	int64_t deadline;	/* handshake deadline, CLOCK_MONOTONIC ms */
 	br_ssl_session_parameters sess;
 	int have_sess;
@@ -226,7 +231,11 @@ int tls_start(struct tls *t, int fd, const char *host, int timeout_ms);
 
 /* Poll events needed now: POLLOUT while records wait to be sent, POLLIN
  * while the engine wants input, 0 when it waits for the caller (data to
- * read or to write). */
+ * read or to write).  Valid after tls_step() returned 0: tls_step() reads
+ * a record header ahead (see TLS_STASH) but only returns 0 once such
+ * read-ahead bytes are consumed, so poll() never waits on them.  After
+ * TLS_DATA the caller MUST consume (tls_read_ack) and call tls_step()
+ * again before polling. */
 short tls_want(const struct tls *t);
 
 /* Pumps the engine over the fd without blocking (revents: from poll(), 0
