@@ -138,6 +138,21 @@ cp "$CA" "$D/cadir/not-hashed.pem"
 tcase ca_directory 0 '2 anchors' -v -c "$D/cadir" -n test.example "$(URL)"
 out=$(SSL_CERT_FILE=$CA $GET -v -n test.example "$(URL)" 2>&1 >/dev/null)
 t_match ssl_cert_file_env "$out" '^tlsget: 1 anchors'
+# Firmware build: anchors compiled in (brssl ta layout, made by -E).
+if $GET -E "$CA" > "$D/ta.h" && ${CC:-cc} -std=c99 -D_POSIX_C_SOURCE=200809L \
+    -I. "-DTLSGET_TA_H=\"$D/ta.h\"" -o "$D/tlsget_fw" test/tlsget.c sock.c \
+    tls.c errstr.c -l:libbearssl.a; then
+	GET_SAVED=$GET
+	GET=$D/tlsget_fw
+	tcase compiled_in_anchors 0 '1 compiled-in anchors' -v \
+	    -n test.example "$(URL)"
+	tcase compiled_in_anchors_name_checked 5 'hostname mismatch' \
+	    -n other.example "$(URL)"
+	GET=$GET_SAVED
+else
+	echo "FAIL $T_NAME:compiled_in_anchors: build failed"
+	T_FAILED=1
+fi
 stop "$SPID"
 
 s_server ec inter
@@ -157,6 +172,12 @@ tcase not_yet_valid 5 'verification failed: certificate not yet valid' \
     -c "$CA" -n test.example "$(URL)"
 stop "$SPID"
 s_server stranger -
+if [ -x "$D/tlsget_fw" ]; then
+	GET_SAVED=$GET; GET=$D/tlsget_fw
+	tcase compiled_in_anchors_unknown_ca 5 'unknown issuer' \
+	    -n test.example "$(URL)"
+	GET=$GET_SAVED
+fi
 tcase unknown_ca 5 'verification failed: unknown issuer' -c "$CA" \
     -n test.example "$(URL)"
 stop "$SPID"

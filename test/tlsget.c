@@ -11,6 +11,9 @@
  *   -r N      fetch N times in a row (session resumption); body once
  *   -x URL    HTTP CONNECT proxy     -v  report outcome details on stderr
  *   -S        print the server's pin on stderr
+ *   -E PEM    print PEM's certificates as C trust anchors (the `brssl ta`
+ *             format) and exit; build with -DTLSGET_TA_H='"file.h"' to
+ *             compile them in (used when -c is not given)
  * Writes the response body to stdout.  Exit: 0 ok, 1 other, 2 usage,
  * 4 network / timeout / handshake failure / truncated, 5 TLS
  * verification, 8 HTTP status not 2xx.  Diagnostics name the outcome in
@@ -28,6 +31,12 @@
 #include "errstr.h"
 #include "sock.h"
 #include "tls.h"
+
+/* Firmware-style build: anchors compiled in from a header in `brssl ta`
+ * format (TAs[], TAs_NUM), e.g. made by `tlsget -E ca.pem`. */
+#ifdef TLSGET_TA_H
+#include TLSGET_TA_H
+#endif
 
 static struct {
 	struct tls_anchors ta;
@@ -51,7 +60,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: tlsget [-kPSv] [-c CA] [-p PINS] [-n NAME] "
-	    "[-t MS] [-T TIME] [-r N] [-x PROXY] https://HOST:PORT/PATH\n");
+	    "[-t MS] [-T TIME] [-r N] [-x PROXY] https://HOST:PORT/PATH\n"
+	    "       tlsget -E CA.pem\n");
 	exit(2);
 }
 
@@ -243,6 +253,69 @@ tls_fail:
 	return exit_for(rc);
 }
 
+static void
+c_bytes(const char *name, unsigned i, const unsigned char *p, size_t n)
+{
+	size_t k;
+
+	printf("static const unsigned char TA%u_%s[] = {", i, name);
+	for (k = 0; k < n; k++)
+		printf("%s0x%02X%s", k % 12 ? " " : "\n\t", p[k],
+		    k + 1 < n ? "," : "");
+	printf("\n};\n\n");
+}
+
+/* Prints the anchors of a PEM file as C, in `brssl ta`'s layout. */
+static int
+emit_anchors(const char *path)
+{
+	size_t i;
+	int rc;
+
+	tls_anchors_init(&g.ta);
+	if ((rc = tls_anchors_load(&g.ta, path)) < 0) {
+		fprintf(stderr, "tlsget: %s: %s\n", path, errstr(rc));
+		return 1;
+	}
+	for (i = 0; i < g.ta.n; i++) {
+		const br_x509_trust_anchor *ta = &g.ta.ta[i];
+
+		c_bytes("DN", (unsigned)i, ta->dn.data, ta->dn.len);
+		if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
+			c_bytes("RSA_N", (unsigned)i, ta->pkey.key.rsa.n,
+			    ta->pkey.key.rsa.nlen);
+			c_bytes("RSA_E", (unsigned)i, ta->pkey.key.rsa.e,
+			    ta->pkey.key.rsa.elen);
+		} else {
+			c_bytes("EC_Q", (unsigned)i, ta->pkey.key.ec.q,
+			    ta->pkey.key.ec.qlen);
+		}
+	}
+	printf("static const br_x509_trust_anchor TAs[%zu] = {\n", g.ta.n);
+	for (i = 0; i < g.ta.n; i++) {
+		const br_x509_trust_anchor *ta = &g.ta.ta[i];
+		unsigned k = (unsigned)i;
+
+		printf("\t{\n\t\t{ (unsigned char *)TA%u_DN, sizeof TA%u_DN },"
+		    "\n\t\t%s,\n", k, k, ta->flags & BR_X509_TA_CA ?
+		    "BR_X509_TA_CA" : "0");
+		if (ta->pkey.key_type == BR_KEYTYPE_RSA)
+			printf("\t\t{ BR_KEYTYPE_RSA, { .rsa = {\n"
+			    "\t\t\t(unsigned char *)TA%u_RSA_N, "
+			    "sizeof TA%u_RSA_N,\n"
+			    "\t\t\t(unsigned char *)TA%u_RSA_E, "
+			    "sizeof TA%u_RSA_E,\n\t\t} } }\n", k, k, k, k);
+		else
+			printf("\t\t{ BR_KEYTYPE_EC, { .ec = {\n"
+			    "\t\t\t%d, (unsigned char *)TA%u_EC_Q, "
+			    "sizeof TA%u_EC_Q,\n\t\t} } }\n",
+			    ta->pkey.key.ec.curve, k, k);
+		printf("\t}%s\n", i + 1 < g.ta.n ? "," : "");
+	}
+	printf("};\n\n#define TAs_NUM %zu\n", g.ta.n);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -254,8 +327,9 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	memset(&cfg, 0, sizeof cfg);
-	while ((c = getopt(argc, argv, "c:kn:p:Pr:St:T:vx:")) != -1) {
+	while ((c = getopt(argc, argv, "c:E:kn:p:Pr:St:T:vx:")) != -1) {
 		switch (c) {
+		case 'E': return emit_anchors(optarg);
 		case 'c': ca = optarg; break;
 		case 'k': cfg.insecure = 1; break;
 		case 'n': name = optarg; break;
@@ -310,6 +384,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "tlsget: warning: --insecure: the server's "
 		    "certificate is not verified\n");
 	tls_anchors_init(&g.ta);
+	cfg.ta = g.ta.ta;
+#ifdef TLSGET_TA_H
+	if (ca == NULL) {
+		cfg.ta = TAs;
+		cfg.ta_count = TAs_NUM;
+		if (verbose)
+			fprintf(stderr, "tlsget: %d compiled-in anchors\n",
+			    TAs_NUM);
+	} else
+#endif
 	if (!cfg.insecure && !cfg.pin_only) {
 		rc = tls_anchors_load(&g.ta, ca);
 		if (rc < 0) {
@@ -320,9 +404,8 @@ main(int argc, char **argv)
 		if (verbose)
 			fprintf(stderr, "tlsget: %zu anchors, %zu pool bytes\n",
 			    g.ta.n, g.ta.used);
+		cfg.ta_count = g.ta.n;
 	}
-	cfg.ta = g.ta.ta;
-	cfg.ta_count = g.ta.n;
 	if ((rc = tls_init(&g.tls, &cfg, g.iobuf, TLS_IOBUF_MONO)) < 0) {
 		fprintf(stderr, "tlsget: %s\n", errstr(rc));
 		return 2;
