@@ -124,8 +124,12 @@ tcase time_option_expired 5 'expired' -c "$CA" -n test.example \
 tcase time_option_not_yet 5 'not yet valid' -c "$CA" -n test.example \
     -T $((now - 10 * 86400)) "$(URL)"
 # A clock before the build date: validation at the build date, warned.
-if command -v faketime >/dev/null; then
-	out=$(FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f '@2001-01-01 00:00:00' \
+# (libfaketime's preload deadlocks an ASan build: skipped under make check)
+if nm "$GET" 2>/dev/null | grep -q __asan_init; then
+	t_skip clock_fallback "faketime preload vs ASan"
+elif command -v faketime >/dev/null; then
+	out=$(FAKETIME_DONT_FAKE_MONOTONIC=1 timeout 20 \
+	    faketime -f '@2001-01-01 00:00:00' \
 	    $GET -c "$CA" -n test.example "$(URL)" 2>&1 >/dev/null); rc=$?
 	t_ok clock_fallback_exit0 [ "$rc" -eq 0 ]
 	t_match clock_fallback_warns "$out" 'clock before build date'
