@@ -12,7 +12,7 @@ VENDOR = chunk sock tls
 TOOLOBJ = errstr.o
 OBJ = chunk.o sock.o tls.o $(TOOLOBJ)
 
-TESTS = test/test_chunk test/test_errstr test/test_sock
+TESTS = test/test_chunk test/test_errstr test/test_sock test/test_tls
 # Helper programs the shell tests and benches drive.
 TESTTOOLS = test/tlsget
 SHTESTS = test/cli.sh test/tls.sh
@@ -58,6 +58,8 @@ test/test_errstr: test/test_errstr.c test/t.h errstr.o tls.o
 		$(SLUICE_LIBS)
 test/test_sock: test/test_sock.c test/t.h sock.o
 	$(TESTCC) -o $@ test/test_sock.c sock.o $(LDFLAGS)
+test/test_tls: test/test_tls.c test/t.h tls.c tls.h
+	$(TESTCC) -o $@ test/test_tls.c $(LDFLAGS) $(SLUICE_LIBS)
 test/tlsget: test/tlsget.c sock.o tls.o errstr.o
 	$(TESTCC) -o $@ test/tlsget.c sock.o tls.o errstr.o $(LDFLAGS) \
 		$(SLUICE_LIBS)

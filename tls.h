@@ -59,7 +59,7 @@
  * server with a session cache resumes (no certificate exchange, one round
  * trip less).  tls_resumed() tells which happened.
  *
- * Memory (LP64, BearSSL 0.6): sizeof(struct tls) is 8936 bytes; iobuf
+ * Memory (LP64, BearSSL 0.6): sizeof(struct tls) is 8960 bytes; iobuf
  * TLS_IOBUF_MONO = BR_SSL_BUFSIZE_MONO = 16709 bytes (one record each way,
  * half-duplex, enough for HTTP request then response) or
  * BR_SSL_BUFSIZE_BIDI = 33178 bytes; sizeof(struct tls_anchors) is
