@@ -381,8 +381,12 @@ try_next(struct sock *s)
 
 		now = sock_now_ms();
 		if (now >= s->total_end) {
+			/* Out of time before trying addr[cur]: keep the last
+			 * address's cause in the words, if there was one. */
 			if (s->err == 0)
 				addr_fail(s, SOCK_E_TIMEOUT, 0, "timed out");
+			else
+				m_str(s, "; then the connect deadline passed");
 			s->err = SOCK_E_TIMEOUT;
 			break;
 		}

@@ -170,6 +170,9 @@ stop "$SPID"
 s_server expired inter
 tcase expired 5 'verification failed: certificate expired' -c "$CA" \
     -n test.example "$(URL)"
+tcase expired_insecure 0 'warning: --insecure' -k -n test.example "$(URL)"
+tcase expired_pin_only 0 'status 200' -v -P \
+    -p "sha256//$(pin_of "$D/expired.pem")" -n test.example "$(URL)"
 stop "$SPID"
 s_server future inter
 tcase not_yet_valid 5 'verification failed: certificate not yet valid' \
@@ -346,6 +349,8 @@ EOF
 				t_skip tinyproxy "did not start"
 			fi
 			stop "$TPID"
+		else
+			t_skip tinyproxy "not installed"
 		fi
 	else
 		echo "FAIL $T_NAME:nginx_start: $(cat "$N/logs/stderr")"
