@@ -136,6 +136,9 @@ fetch(const char *host, const char *port, const char *path,
 		fprintf(stderr, "tlsget: %s\n", sock_msg(&g.sock));
 		return 4;
 	}
+	if (g.tls.insecure)	/* on every connect */
+		fprintf(stderr, "tlsget: warning: --insecure: the server's "
+		    "certificate is not verified\n");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((rc = tls_start(&g.tls, g.sock.fd, name, tmo)) < 0)
 		goto tls_fail;
@@ -380,9 +383,6 @@ main(int argc, char **argv)
 	}
 	if (name == NULL)
 		name = host;
-	if (cfg.insecure)
-		fprintf(stderr, "tlsget: warning: --insecure: the server's "
-		    "certificate is not verified\n");
 	tls_anchors_init(&g.ta);
 	cfg.ta = g.ta.ta;
 #ifdef TLSGET_TA_H
