@@ -7,18 +7,20 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = http chunk oauth frame json msg resp inflate
+VENDOR = http chunk oauth frame json msg resp inflate sock tls
 # The tool around them.
 TOOLOBJ = errstr.o cred.o sinkfile.o sinkredis.o web.o webpage.o webcoast.o
-OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o inflate.o \
-	$(TOOLOBJ)
+OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o inflate.o sock.o \
+	tls.o stream.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_cred test/test_frame test/test_json test/test_msg test/test_resp \
-	test/test_sinkfile test/test_sinkredis test/test_inflate test/test_web
+	test/test_sinkfile test/test_sinkredis test/test_inflate test/test_web \
+	test/test_sock test/test_tls
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
-	test/streamd_test.sh test/web.sh
-TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv
+	test/streamd_test.sh test/web.sh test/tls.sh
+TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
+	test/tlsget
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
 	test/bench_inflate
 
@@ -37,12 +39,26 @@ sluice: main.o $(OBJ)
 .c.o:
 	$(CC) $(SLUICE_CFLAGS) -c -o $@ $<
 
-main.o: main.c config.h errstr.h http.h chunk.h config.mk
+HDRS = http.h chunk.h oauth.h cred.h frame.h json.h msg.h resp.h inflate.h \
+	sock.h tls.h sinkfile.h sinkredis.h web.h stream.h errstr.h
+main.o: main.c config.h $(HDRS) config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
-
-errstr.o: errstr.c errstr.h http.h chunk.h oauth.h cred.h frame.h config.mk
-errstr.o: errstr.c errstr.h http.h chunk.h web.h config.mk
+stream.o: stream.c $(HDRS) config.mk
+errstr.o: errstr.c $(HDRS) config.mk
+http.o: http.c http.h config.mk
+chunk.o: chunk.c chunk.h config.mk
+oauth.o: oauth.c oauth.h config.mk
+cred.o: cred.c cred.h oauth.h config.mk
+frame.o: frame.c frame.h config.mk
+json.o: json.c json.h config.mk
+msg.o: msg.c msg.h json.h config.mk
+resp.o: resp.c resp.h config.mk
+inflate.o: inflate.c inflate.h config.mk
+sock.o: sock.c sock.h config.mk
+tls.o: tls.c tls.h config.mk
+sinkfile.o: sinkfile.c sinkfile.h config.mk
+sinkredis.o: sinkredis.c sinkredis.h resp.h config.mk
 web.o: web.c web.h webdata.h config.mk
 webpage.o: webpage.c webdata.h config.mk
 webcoast.o: webcoast.c webdata.h config.mk
@@ -55,21 +71,6 @@ webpage.c: web/index.html web/mkpage.sh
 coast:
 	/usr/bin/python3 web/mkcoast.py > webcoast.c.tmp && \
 		mv webcoast.c.tmp webcoast.c
-http.o: http.c http.h config.mk
-chunk.o: chunk.c chunk.h config.mk
-oauth.o: oauth.c oauth.h config.mk
-cred.o: cred.c cred.h oauth.h config.mk
-frame.o: frame.c frame.h config.mk
-errstr.o: errstr.c errstr.h http.h chunk.h json.h msg.h config.mk
-json.o: json.c json.h config.mk
-msg.o: msg.c msg.h json.h config.mk
-errstr.o: errstr.c errstr.h http.h chunk.h resp.h sinkfile.h sinkredis.h \
-	config.mk
-resp.o: resp.c resp.h config.mk
-sinkfile.o: sinkfile.c sinkfile.h config.mk
-sinkredis.o: sinkredis.c sinkredis.h resp.h config.mk
-errstr.o: errstr.c errstr.h http.h chunk.h inflate.h config.mk
-inflate.o: inflate.c inflate.h config.mk
 
 config.h:
 	cp config.def.h $@
@@ -87,11 +88,11 @@ test/test_json: test/test_json.c test/json/cases.h test/t.h json.o
 	$(TESTCC) -o $@ test/test_json.c json.o $(LDFLAGS)
 test/test_msg: test/test_msg.c test/t.h msg.o json.o
 	$(TESTCC) -o $@ test/test_msg.c msg.o json.o $(LDFLAGS)
-test/test_errstr: test/test_errstr.c test/t.h errstr.o
 test/test_inflate: test/test_inflate.c test/t.h inflate.o
 	$(TESTCC) -o $@ test/test_inflate.c inflate.o $(LDFLAGS) -lz
-test/test_errstr: test/test_errstr.c test/t.h errstr.o inflate.h
-	$(TESTCC) -o $@ test/test_errstr.c errstr.o $(LDFLAGS)
+test/test_errstr: test/test_errstr.c test/t.h errstr.o tls.o
+	$(TESTCC) -o $@ test/test_errstr.c errstr.o tls.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
 test/test_oauth: test/test_oauth.c test/t.h oauth.o
 	$(TESTCC) -o $@ test/test_oauth.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
 test/test_cred: test/test_cred.c test/t.h cred.o oauth.o
@@ -104,16 +105,25 @@ test/test_sinkfile: test/test_sinkfile.c test/t.h sinkfile.o
 	$(TESTCC) -o $@ test/test_sinkfile.c sinkfile.o $(LDFLAGS)
 test/test_sinkredis: test/test_sinkredis.c test/t.h sinkredis.o resp.o
 	$(TESTCC) -o $@ test/test_sinkredis.c sinkredis.o resp.o $(LDFLAGS)
-test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o
-	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o $(LDFLAGS)
+test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o tls.o
+	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o tls.o \
+		$(LDFLAGS) $(SLUICE_LIBS)
 test/test_web: test/test_web.c test/t.h web.o webpage.o webcoast.o
 	$(TESTCC) -o $@ test/test_web.c web.o webpage.o webcoast.o $(LDFLAGS) \
 		$(SLUICE_LIBS)
 test/webdrv: test/webdrv.c web.o webpage.o webcoast.o
 	$(TESTCC) -o $@ test/webdrv.c web.o webpage.o webcoast.o $(LDFLAGS) \
 		$(SLUICE_LIBS)
-test/httpcat: test/httpcat.c http.o chunk.o errstr.o
-	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o $(LDFLAGS)
+test/test_sock: test/test_sock.c test/t.h sock.o
+	$(TESTCC) -o $@ test/test_sock.c sock.o $(LDFLAGS)
+test/test_tls: test/test_tls.c test/t.h tls.c tls.h
+	$(TESTCC) -o $@ test/test_tls.c $(LDFLAGS) $(SLUICE_LIBS)
+test/tlsget: test/tlsget.c sock.o tls.o errstr.o
+	$(TESTCC) -o $@ test/tlsget.c sock.o tls.o errstr.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
+test/httpcat: test/httpcat.c http.o chunk.o errstr.o tls.o
+	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o tls.o \
+		$(LDFLAGS) $(SLUICE_LIBS)
 
 test-deps:
 	@sh test/deps.sh test
@@ -190,6 +200,7 @@ test/bench_inflate: test/bench_inflate.c inflate.c inflate.h
 		-ldeflate
 
 bench: all $(BENCHES) $(TESTPROGS)
+bench: all $(BENCHES) $(TESTTOOLS)
 	@sh test/deps.sh bench
 	@sh test/bench.sh
 

@@ -14,6 +14,8 @@
 #include "sinkfile.h"
 #include "sinkredis.h"
 #include "web.h"
+#include "sock.h"
+#include "tls.h"
 
 struct errdesc {
 	int code;
@@ -35,6 +37,8 @@ static const struct errdesc table[] = {
 	FSINK_ERRORS(ERR_ROW)
 	RSINK_ERRORS(ERR_ROW)
 	WEB_ERRORS(ERR_ROW)
+	SOCK_ERRORS(ERR_ROW)
+	TLS_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 
@@ -59,6 +63,9 @@ errstr(int code)
 		return "ok";
 	if ((d = lookup(code)) != NULL)
 		return d->text;
+	/* BearSSL codes passed through: -(1000 + err), err < 1024 */
+	if (code <= TLS_E_BEARSSL && code > TLS_E_BEARSSL - 1024)
+		return tls_br_errstr(TLS_E_BEARSSL - code);
 	snprintf(unknown, sizeof unknown, "unknown error %d", code);
 	return unknown;
 }

@@ -13,6 +13,8 @@
 #include "sinkfile.h"
 #include "sinkredis.h"
 #include "web.h"
+#include "sock.h"
+#include "tls.h"
 
 #define CODE_ROW(name, code, text) code,
 static const int codes[] = {
@@ -28,6 +30,8 @@ static const int codes[] = {
 	FSINK_ERRORS(CODE_ROW)
 	RSINK_ERRORS(CODE_ROW)
 	WEB_ERRORS(CODE_ROW)
+	SOCK_ERRORS(CODE_ROW)
+	TLS_ERRORS(CODE_ROW)
 };
 
 static int
@@ -55,11 +59,34 @@ unknown_code(void)
 	return 0;
 }
 
+/* BearSSL codes passed through as -(1000 + err) are said in words. */
+static int
+bearssl_codes(void)
+{
+	check(strcmp(errstr(TLS_E_BEARSSL - BR_ERR_X509_EXPIRED),
+	    "certificate expired or not yet valid") == 0);
+	check(strstr(errstr(TLS_E_BEARSSL - BR_ERR_X509_NOT_TRUSTED),
+	    "unknown issuer") != NULL);
+	check(strstr(errstr(TLS_E_BEARSSL - BR_ERR_X509_BAD_SERVER_NAME),
+	    "hostname mismatch") != NULL);
+	check(strcmp(errstr(TLS_E_BEARSSL - BR_ERR_RECV_FATAL_ALERT - 40),
+	    "server sent alert: handshake failure") == 0);
+	check(strcmp(errstr(TLS_E_BEARSSL - BR_ERR_SEND_FATAL_ALERT - 42),
+	    "sent alert: bad certificate") == 0);
+	check(strcmp(errstr(TLS_E_BEARSSL - 30), "unknown BearSSL error") == 0);
+	check(tls_is_verify_error(TLS_E_BEARSSL - BR_ERR_X509_EXPIRED));
+	check(tls_is_verify_error(TLS_E_PIN));
+	check(!tls_is_verify_error(TLS_E_BEARSSL - BR_ERR_BAD_MAC));
+	check(!tls_is_verify_error(TLS_E_TIMEOUT));
+	return 0;
+}
+
 int
 main(void)
 {
 	t_init("test_errstr");
 	t_run("codes_unique_and_described", codes_unique_and_described);
 	t_run("unknown_code", unknown_code);
+	t_run("bearssl_codes", bearssl_codes);
 	return t_done();
 }
