@@ -7,5 +7,10 @@
 #define CONF_HEAD_MAX 8192		/* response head buffer */
 #define CONF_HEADERS_MAX 64		/* response header fields */
 #define CONF_USER_AGENT "sluice/" SLUICE_VERSION
+#define CONF_OUT_BUF 65536		/* output buffer */
+#define CONF_CONNECT_TIMEOUT 10		/* seconds */
+#define CONF_STALL 90			/* seconds, generic URLs */
+#define CONF_OAUTH_SLOTS 96		/* OAuth parameters (track terms...) */
+#define CONF_OAUTH_SCRATCH 12288	/* OAuth encoding space */
 
 #endif
