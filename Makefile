@@ -18,7 +18,8 @@ TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_sinkfile test/test_sinkredis test/test_inflate test/test_web \
 	test/test_sock test/test_tls
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
-	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh
+	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
+	test/e2e.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
 	test/tlsget
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
@@ -204,8 +205,8 @@ bench: all $(BENCHES) $(TESTTOOLS)
 	@sh test/deps.sh bench
 	@sh test/bench.sh
 
-demo: all
-	@echo "make demo: not yet (needs test/streamd and the stream engine)"
+demo: test-deps all
+	@sh test/demo.sh
 
 # ---- install -----------------------------------------------------------
 install: all

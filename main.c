@@ -155,6 +155,7 @@ help(void)
 "  -n, --max-messages N   stop after exactly N messages\n"
 "      --max-bytes N      stop after N bytes of messages\n"
 "      --max-time SECS    stop after SECS seconds\n"
+"      --time-scale F     multiply reconnect waits by F (for tests)\n"
 "      --stall SECS       reconnect when nothing arrives for SECS\n"
 "      --connect-timeout SECS\n"
 "      --retry N          reconnects allowed (default: presets forever, URLs 0;\n"
@@ -269,9 +270,10 @@ static void
 log_line(void *arg, int level, const char *text)
 {
 	(void)arg;
+	/* -q hides notices, -v shows everything, errors always show. */
 	if (level > 1 && !app.verbose)
 		return;
-	if (level > 0 && app.quiet)
+	if (level == 1 && app.quiet && !app.verbose)
 		return;
 	if (app.tty)
 		fputs("\r\033[K", stderr);

@@ -500,8 +500,11 @@ on_error_status(struct stream *s)
 	struct http_resp *r = &s->resp;
 	int st = r->status;
 
-	set_error(s, "HTTP %d %.*s from %s", st, (int)r->reason_len,
-	    r->reason, s->host);
+	set_error(s, "HTTP %d %.*s from %s%s", st, (int)r->reason_len,
+	    r->reason, s->host, st == 401 || st == 403 ? ": check the "
+	    "credentials (SLUICE_* variables or --credentials) and the "
+	    "clock" : st == 406 ? ": the request parameters were refused "
+	    "(--track, --follow, --locations)" : "");
 	if (st == 401 && !s->skew_retry_done && r->date > 0 &&
 	    (s->skew > 300 || s->skew < -300)) {
 		s->skew_retry_done = 1;
@@ -639,6 +642,7 @@ conn_end(struct stream *s)
 		finish(s, STREAM_FAIL_OUTPUT);
 		return;
 	case HALT_FATAL:
+		say(s, 0, "%s", s->errmsg);
 		finish(s, STREAM_FAIL_AUTH);
 		return;
 	case HALT_RECONNECT:
@@ -648,6 +652,7 @@ conn_end(struct stream *s)
 		break;
 	}
 	if (s->fail_class == FC_FATAL) {
+		say(s, 0, "%s", s->errmsg);
 		finish(s, STREAM_FAIL_OTHER);
 		return;
 	}
@@ -901,7 +906,7 @@ static void
 net_start(struct stream *s)
 {
 	const struct stream_cfg *c = s->cfg;
-	long ct = scaled(s, c->connect_timeout_ms);
+	long ct = c->connect_timeout_ms;
 	int rc;
 
 	remember_event_id(s);	/* before the framer is reset */
@@ -981,7 +986,7 @@ net_connected(struct stream *s)
 		return;
 	}
 	rc = tls_start(&s->tls, s->fd, s->host,
-	    (int)scaled(s, s->cfg->connect_timeout_ms));
+	    (int)s->cfg->connect_timeout_ms);
 	if (rc < 0) {
 		set_error(s, "TLS setup for %s: %s", s->host, errstr(rc));
 		net_fail(s, FC_NET);
@@ -1134,7 +1139,7 @@ static int64_t
 deadline(const struct stream *s)
 {
 	const struct stream_cfg *c = s->cfg;
-	int64_t d = 0, stall = s->t_last_rx + scaled(s, c->stall_ms);
+	int64_t d = 0, stall = s->t_last_rx + c->stall_ms;
 
 	switch (s->state) {
 	case STREAM_ST_CONNECT:
@@ -1190,7 +1195,7 @@ check_timeouts(struct stream *s)
 	case STREAM_ST_SEND:
 	case STREAM_ST_HEAD:
 	case STREAM_ST_BODY:
-		if (now >= s->t_last_rx + scaled(s, c->stall_ms)) {
+		if (now >= s->t_last_rx + c->stall_ms) {
 			if (s->state == STREAM_ST_BODY)
 				set_error(s, "stream from %s stalled: nothing "
 				    "received for %ld s", s->host,

@@ -160,7 +160,7 @@ struct stream_cfg {
 	long connect_timeout_ms;
 	long retry;			/* reconnects allowed; -1 forever */
 	long retry_max_time_ms;		/* 0: none */
-	double time_scale;		/* multiply every wait (tests); 0=1 */
+	double time_scale;		/* multiply reconnect waits (tests) */
 	int fatal_on_disconnect_codes;	/* v1.1 rules: 2, 6, 7 fatal */
 
 	/* TLS */

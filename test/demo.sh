@@ -27,9 +27,9 @@ while time.time() < end:
         time.sleep(0.05)
 sys.exit("streamd did not start")
 PY
-echo "== streamd on https://127.0.0.1:$port (TLS, chunked, gzip, OAuth 1.0a)"
-echo "== ./sluice --cacert test/out/certs/ca.pem --api-base https://127.0.0.1:$port --track rust,zig --max-time 5 -o $dir/tweets.ndjson twitter:filter"
-./sluice --cacert test/out/certs/ca.pem --api-base "https://127.0.0.1:$port" \
+echo "== streamd on https://localhost:$port (TLS, chunked, gzip, OAuth 1.0a)"
+echo "== ./sluice --cacert test/out/certs/ca.pem --api-base https://localhost:$port --track rust,zig --max-time 5 -o $dir/tweets.ndjson twitter:filter"
+./sluice --cacert test/out/certs/ca.pem --api-base "https://localhost:$port" \
     --track rust,zig --max-time 5 -o "$dir/tweets.ndjson" twitter:filter
 echo "== first messages (user, text):"
 head -n 5 "$dir/tweets.ndjson" | /usr/bin/python3 -c '
