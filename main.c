@@ -185,9 +185,10 @@ version(void)
 	printf("tls: %s\n", SLUICE_BEARSSL);
 	printf("memory: %lu bytes of state in the default configuration\n",
 	    (unsigned long)sizeof app);
-	printf("  stream %lu: tls %lu, inflate %lu + window %lu, frame %lu + "
-	    "buffer %lu,\n", (unsigned long)sizeof a->stream,
+	printf("  stream %lu: tls %lu + iobuf %lu, inflate %lu + window %lu, "
+	    "frame %lu + buffer %lu,\n", (unsigned long)sizeof a->stream,
 	    (unsigned long)sizeof a->stream.tls,
+	    (unsigned long)sizeof a->stream.io,
 	    (unsigned long)sizeof a->stream.inf,
 	    (unsigned long)sizeof a->stream.window,
 	    (unsigned long)sizeof a->stream.frame,
@@ -198,7 +199,8 @@ version(void)
 	    (unsigned long)sizeof a->stream.chunk,
 	    (unsigned long)sizeof a->stream.toks,
 	    (unsigned long)sizeof a->stream.ids);
-	printf("  output %lu, credentials %lu, oauth %lu\n",
+	printf("  trust anchors %lu (https only), output %lu, credentials %lu, "
+	    "oauth %lu\n", (unsigned long)sizeof a->anchors,
 	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->cred,
 	    (unsigned long)(sizeof a->oauth + sizeof a->oauth_slots +
 	    sizeof a->oauth_scratch));

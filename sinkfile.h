@@ -72,7 +72,7 @@
 #include <time.h>
 
 #ifndef FSINK_BUF
-#define FSINK_BUF 65536		/* write buffer */
+#define FSINK_BUF 16384		/* write buffer */
 #endif
 #ifndef FSINK_NAME_MAX
 #define FSINK_NAME_MAX 1024	/* expanded file name, with suffix */

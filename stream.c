@@ -860,7 +860,7 @@ remember_event_id(struct stream *s)
 static void
 replay_step(struct stream *s)
 {
-	ssize_t n = read(s->fd, s->rbuf, sizeof s->rbuf);
+	ssize_t n = read(s->fd, s->io.plain, sizeof s->io.plain);
 
 	if (n < 0 && errno == EINTR)
 		return;
@@ -874,7 +874,7 @@ replay_step(struct stream *s)
 		on_eof(s, 1);
 		return;
 	}
-	on_bytes(s, s->rbuf, (size_t)n);
+	on_bytes(s, s->io.plain, (size_t)n);
 }
 
 static void
@@ -1019,7 +1019,7 @@ plain_step(struct stream *s, short revents)
 	}
 	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
 		return;
-	rc = sock_read(&s->sock, s->rbuf, sizeof s->rbuf, &n);
+	rc = sock_read(&s->sock, s->io.plain, sizeof s->io.plain, &n);
 	if (rc == SOCK_AGAIN)
 		return;
 	if (rc == SOCK_EOF) {
@@ -1031,7 +1031,7 @@ plain_step(struct stream *s, short revents)
 		on_eof(s, 0);
 		return;
 	}
-	on_bytes(s, s->rbuf, n);
+	on_bytes(s, s->io.plain, n);
 }
 
 static void
@@ -1341,7 +1341,7 @@ stream_init(struct stream *s, const struct stream_cfg *cfg)
 		tc.pins = cfg->pin;
 		tc.insecure = cfg->insecure;
 		tc.now = cfg->tls_time;
-		rc = tls_init(&s->tls, &tc, s->iobuf, sizeof s->iobuf);
+		rc = tls_init(&s->tls, &tc, s->io.tls, sizeof s->io.tls);
 		if (rc < 0) {
 			set_error(s, "TLS: %s", errstr(rc));
 			return rc;

@@ -228,14 +228,16 @@ struct stream {
 	/* connection */
 	struct sock sock;
 	struct tls tls;
-	unsigned char iobuf[TLS_IOBUF_MONO];
 	int fd;				/* upstream, or the replay file */
 	int use_tls, replay, established, got_data;
 	unsigned char req[STREAM_REQ_MAX];
 	size_t req_len, req_off;
 	char auth[STREAM_AUTH_MAX];
 	char last_id_field[160];	/* "Last-Event-ID: ..." for SSE */
-	unsigned char rbuf[STREAM_READ_MAX];
+	union {				/* TLS and plain never both */
+		unsigned char tls[TLS_IOBUF_MONO];	/* BearSSL iobuf */
+		unsigned char plain[STREAM_READ_MAX];	/* read buffer */
+	} io;
 
 	/* decoding */
 	struct http_resp resp;
