@@ -21,7 +21,7 @@ SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
 	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
 	test/e2e.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
-	test/tlsget
+	test/tlsget test/embed
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
 	test/bench_inflate
 
@@ -122,6 +122,8 @@ test/test_tls: test/test_tls.c test/t.h tls.c tls.h
 test/tlsget: test/tlsget.c sock.o tls.o errstr.o
 	$(TESTCC) -o $@ test/tlsget.c sock.o tls.o errstr.o $(LDFLAGS) \
 		$(SLUICE_LIBS)
+test/embed: test/embed.c $(OBJ)
+	$(TESTCC) -o $@ test/embed.c $(OBJ) $(LDFLAGS) $(SLUICE_LIBS)
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o tls.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o tls.o \
 		$(LDFLAGS) $(SLUICE_LIBS)

@@ -695,6 +695,8 @@ read_data(const char *arg)
 }
 
 static const char *target;
+static char **rules_argv;	/* "sluice [options] rules ...": after it */
+static int rules_argc;
 
 static void
 parse_args(int argc, char **argv, struct stream_cfg *c)
@@ -706,6 +708,11 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 		id = next_opt(argc, argv, &i, &arg);
 		switch (id) {
 		case 0:
+			if (target == NULL && !strcmp(argv[i], "rules")) {
+				rules_argv = argv + i + 1;
+				rules_argc = argc - i - 1;
+				return;
+			}
 			if (target)
 				die(EXIT_USAGE, "more than one URL: '%s' and "
 				    "'%s'", target, argv[i]);
@@ -1094,15 +1101,17 @@ main(int argc, char **argv)
 	c->compressed = 1;
 	c->retry = -2;		/* "not given": preset or URL default */
 	c->connect_timeout_ms = CONF_CONNECT_TIMEOUT * 1000L;
-	if (argc > 1 && !strcmp(argv[1], "rules")) {
-		/* Options first ("sluice rules --api-base U list"), then the
-		 * verb and its arguments. */
-		int k = 2;
+	parse_args(argc, argv, c);
+	if (rules_argv) {
+		/* Options may follow "rules" too ("sluice rules --api-base U
+		 * list"), then the verb and its arguments. */
+		int k = 0;
 
-		while (k < argc && argv[k][0] == '-' &&
-		    strcmp(argv[k], "--tag") && strcmp(argv[k], "--dry-run")) {
+		while (k < rules_argc && rules_argv[k][0] == '-' &&
+		    strcmp(rules_argv[k], "--tag") &&
+		    strcmp(rules_argv[k], "--dry-run")) {
 			const char *arg;
-			int id = next_opt(argc, argv, &k, &arg);
+			int id = next_opt(rules_argc, rules_argv, &k, &arg);
 
 			if (id == OPT_API_BASE)
 				app.api_base = arg;
@@ -1116,14 +1125,12 @@ main(int argc, char **argv)
 				app.quiet = 1;
 			else
 				die(EXIT_USAGE, "rules: option %s does not "
-				    "apply", argv[k]);
+				    "apply", rules_argv[k]);
 			k++;
 		}
-		setup_rules(argc - k, argv + k, c);
+		setup_rules(rules_argc - k, rules_argv + k, c);
 		app.quiet = 1;
 		target = c->url;
-	} else {
-		parse_args(argc, argv, c);
 	}
 	if (target == NULL && c->replay_path == NULL)
 		usage();

@@ -468,7 +468,7 @@ on_head(struct stream *s)
 
 	if (r->date > 0)
 		s->skew = (long)(r->date - (int64_t)time(NULL));
-	if (r->status != 200)
+	if (r->status < 200 || r->status > 299)	/* rules: 201 Created */
 		return -1;
 	if (r->coding != HTTP_CODING_IDENTITY) {
 		inflate_init(&s->inf, r->coding == HTTP_CODING_GZIP ?

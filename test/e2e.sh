@@ -262,5 +262,60 @@ sd_start badname --tls --cert test/out/certs/server.pem \
 sl badname --retry 3 --cacert "$CA" "https://127.0.0.1:$SD_PORT/stream/5"
 exit_is badname 5
 t_match "badname_says_why" "$(cat "$T_TMP/badname.err")" 'hostname mismatch'
+
+# 24. The embedding example (doc/embedding.md) against a live stream.
+sd_start embed
+out=$(test/embed "$(base)/stream/500" 2>"$T_TMP/embed.err"); RC=$?
+exit_is embed 0
+t_match "embed_counts_100_tweets" "$out" '^100 tweets, [0-9]+ deletes$'
+
+# 25. sluice rules: list, add (with tag, dry run), delete, against the
+# X API v2 rules endpoint.
+sd_start rules
+sl rules_add rules --api-base "$(base)" add 'from:NASA has:media' --tag nasa
+exit_is rules_add 0
+t_match "rules_add_reply" "$(cat "$T_TMP/rules_add.out")" '"value":"from:NASA has:media"'
+id=$(sed -n 's/.*"id":"\([0-9]*\)".*/\1/p' "$T_TMP/rules_add.out" | head -1)
+sl rules_list rules --api-base "$(base)" list
+t_match "rules_list_shows_it" "$(cat "$T_TMP/rules_list.out")" '"tag":"nasa"'
+sl rules_dry rules --api-base "$(base)" add 'x' --dry-run
+t_match "rules_dry_run" "$(cat "$T_TMP/rules_dry.out")" 'dry|summary'
+sl rules_del rules --api-base "$(base)" delete "$id"
+exit_is rules_del 0
+sl rules_list2 rules --api-base "$(base)" list
+t_ok "rules_deleted" sh -c "! grep -q nasa '$T_TMP/rules_list2.out'"
+SLUICE_BEARER_TOKEN=wrong sl rules_bad rules --api-base "$(base)" list
+exit_is rules_bad 6
+
+# 26. SIGUSR1 prints the counters; SIGHUP reopens -o (logrotate).
+sd_start signals --rate 300
+./sluice -q --api-base "$(base)" --track a -o "$T_TMP/cap.ndjson" \
+    twitter:filter 2>"$T_TMP/signals.err" &
+pid=$!
+sleep 1
+kill -USR1 $pid
+sleep 0.3
+mv "$T_TMP/cap.ndjson" "$T_TMP/cap.1"
+kill -HUP $pid
+sleep 1
+kill -TERM $pid
+wait $pid
+RC=$?
+exit_is signals 0
+t_match "sigusr1_prints_counters" "$(cat "$T_TMP/signals.err")" 'received=[0-9]+ written='
+t_ok "sighup_reopened_output" [ -s "$T_TMP/cap.ndjson" ]
+cat "$T_TMP/cap.1" "$T_TMP/cap.ndjson" > "$T_TMP/signals.out"
+exactly_once signals --partial-last
+
+# 27. On a terminal: the one-line live status on stderr.
+if command -v script >/dev/null 2>&1; then
+	sd_start tty --rate 100
+	script -qfc "./sluice --api-base $(base) --track a --max-time 2.5 \
+	    -o /dev/null twitter:filter" "$T_TMP/tty.log" >/dev/null 2>&1
+	t_match "tty_status_line" "$(tr '\r' '\n' < "$T_TMP/tty.log")" \
+	    '[0-9]+ msgs +[0-9]+ msg/s +[0-9.]+ MB +0 reconnects +streaming'
+else
+	t_skip tty_status_line "script(1) not installed"
+fi
 sd_stop
 t_done
