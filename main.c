@@ -163,6 +163,8 @@ help(void)
 "      --retry-max-time SECS\n"
 "Output:\n"
 "  -o, --output FILE      append messages to FILE (default stdout)\n"
+"      --rotate-size BYTES --rotate-time SECS   rotate at message boundaries\n"
+"      --fsync never|rotate|N-messages|N-seconds\n"
 "      --record FILE      also save the raw response (for --replay)\n"
 "      --replay FILE      run on a saved raw HTTP response, no network\n"
 "      --stats SECS       print the counters every SECS seconds\n"
