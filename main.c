@@ -134,6 +134,7 @@ help(void)
 "  -d, --data DATA        request body (form-encoded; @FILE reads a file)\n"
 "      --compressed       ask for gzip (default)   --no-compressed: don't\n"
 "      --api-base URL     scheme://host[:port] for presets\n"
+"      --proxy URL        tunnel through an HTTP proxy (http://host:port)\n"
 "      --track LIST --follow IDS --locations BOXES --language LANGS\n"
 "      --delimited        v1.1: ask for delimited=length framing\n"
 "      --fields F --expansions E --user-fields F --place-fields F  (v2)\n"
@@ -586,7 +587,7 @@ enum {
 	OPT_DEDUPE, OPT_MAX_MESSAGES, OPT_MAX_BYTES, OPT_MAX_TIME, OPT_STALL,
 	OPT_CONNECT_TIMEOUT, OPT_RETRY, OPT_RETRY_MAX_TIME, OPT_OUTPUT, OPT_RECORD,
 	OPT_REPLAY, OPT_STATS, OPT_STATS_JSON, OPT_QUIET, OPT_VERBOSE, OPT_TIME_SCALE,
-	OPT_ROTATE_SIZE, OPT_ROTATE_TIME, OPT_FSYNC
+	OPT_ROTATE_SIZE, OPT_ROTATE_TIME, OPT_FSYNC, OPT_PROXY
 };
 
 struct opt {
@@ -625,6 +626,7 @@ static const struct opt opts[] = {
 	{ "verbose", 'v', 0, OPT_VERBOSE }, { "time-scale", 0, 1, OPT_TIME_SCALE },
 	{ "rotate-size", 0, 1, OPT_ROTATE_SIZE },
 	{ "rotate-time", 0, 1, OPT_ROTATE_TIME }, { "fsync", 0, 1, OPT_FSYNC },
+	{ "proxy", 0, 1, OPT_PROXY },
 };
 
 /* Finds the option for argv[*i]; sets *arg for options that take one
@@ -784,6 +786,9 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 			break;
 		case OPT_CACERT:
 			c->cacert = arg;
+			break;
+		case OPT_PROXY:
+			c->proxy = arg;
 			break;
 		case OPT_PIN:
 			c->pin = arg;

@@ -924,7 +924,9 @@ net_start(struct stream *s)
 	if (s->use_tls && c->insecure)
 		say(s, 0, "warning: --insecure: %s is NOT verified", s->host);
 	sock_init(&s->sock);
-	rc = sock_resolve(&s->sock, s->host, s->port);
+	rc = c->proxy ? sock_set_proxy(&s->sock, c->proxy) : 0;
+	if (rc == 0)
+		rc = sock_resolve(&s->sock, s->host, s->port);
 	if (rc == 0)
 		rc = sock_connect_start(&s->sock, (int)ct, (int)(3 * ct));
 	if (rc < 0) {

@@ -41,7 +41,7 @@
 #define STREAM_FRAME_MAX 65536	/* largest message delivered */
 #endif
 #ifndef STREAM_TOKENS
-#define STREAM_TOKENS 512	/* JSON tokens for classification */
+#define STREAM_TOKENS 1024	/* JSON tokens for classification */
 #endif
 #ifndef STREAM_IDRING
 #define STREAM_IDRING 4096	/* ids remembered to drop duplicates */
@@ -58,17 +58,7 @@
 	X(STREAM_E_URL, -200, "invalid stream URL") \
 	X(STREAM_E_REQUEST, -201, "request does not fit the request buffer") \
 	X(STREAM_E_AUTH_SIGN, -202, "could not build the Authorization field") \
-	X(STREAM_E_STALL, -203, "stream stalled: no data within the stall timeout") \
-	X(STREAM_E_HEAD_TIMEOUT, -204, "no response head within the timeout") \
-	X(STREAM_E_EOF, -205, "connection closed by the server") \
-	X(STREAM_E_TRUNCATED_BODY, -206, "connection closed before the body ended") \
-	X(STREAM_E_STATUS, -207, "HTTP error status") \
-	X(STREAM_E_DISCONNECT, -208, "the server sent a disconnect message") \
-	X(STREAM_E_REPLAY, -209, "cannot read the replay file") \
-	X(STREAM_E_SINK, -210, "the output failed") \
-	X(STREAM_E_RETRIES, -211, "retries exhausted") \
-	X(STREAM_E_FRAMING, -212, "unknown framing for this stream") \
-	X(STREAM_E_TLS_CONFIG, -213, "https needs trust anchor storage")
+	X(STREAM_E_TLS_CONFIG, -203, "https needs trust anchor storage")
 
 enum stream_error {
 #define STREAM_ENUM(name, code, text) name = code,
@@ -161,7 +151,8 @@ struct stream_cfg {
 	long retry;			/* reconnects allowed; -1 forever */
 	long retry_max_time_ms;		/* 0: none */
 	double time_scale;		/* multiply reconnect waits (tests) */
-	int fatal_on_disconnect_codes;	/* v1.1 rules: 2, 6, 7 fatal */
+
+	const char *proxy;		/* "http://host:port" or NULL */
 
 	/* TLS */
 	struct tls_anchors *anchors;	/* caller's storage, for https */

@@ -317,5 +317,23 @@ if command -v script >/dev/null 2>&1; then
 else
 	t_skip tty_status_line "script(1) not installed"
 fi
+
+# 28. Through an HTTP CONNECT proxy (tinyproxy), TLS end to end.
+if command -v tinyproxy >/dev/null 2>&1; then
+	sd_start proxy --tls --cert test/out/certs/server.pem \
+	    --key test/out/certs/server.key
+	pp=$(t_free_port)
+	printf 'Port %s\nListen 127.0.0.1\nTimeout 30\nMaxClients 4\nLogLevel Error\nPidFile "%s"\n' \
+	    "$pp" "$T_TMP/tp.pid" > "$T_TMP/tp.conf"
+	tinyproxy -d -c "$T_TMP/tp.conf" >"$T_TMP/tp.log" 2>&1 &
+	T_PIDS="$T_PIDS $!"
+	t_wait_port "$pp"
+	sl proxy --proxy "http://127.0.0.1:$pp" --cacert "$CA" \
+	    "https://localhost:$SD_PORT/stream/40"
+	exit_is proxy 0
+	stat_is proxy written 40
+else
+	t_skip proxy "tinyproxy not installed"
+fi
 sd_stop
 t_done
