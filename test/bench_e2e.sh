@@ -14,7 +14,9 @@
 # messages/s, peak RSS; ratios to curl and tweepy and the goals of issue 9.
 # Figures, never assertions.  Knobs: BENCH_E2E_COPIES (corpus copies
 # served, default 3: about 200 MB), BENCH_E2E_REPS (default 3),
-# BENCH_E2E_SLUICE (the binary, default ./sluice).
+# BENCH_E2E_SLUICE (the binary, default ./sluice), BENCH_E2E_STATIC (a
+# second, statically linked sluice -- e.g. musl, see README -- measured too:
+# a dynamic glibc process starts at about 1 MB of RSS before main()).
 PY=/usr/bin/python3
 copies=${BENCH_E2E_COPIES:-3}
 reps=${BENCH_E2E_REPS:-3}
@@ -122,9 +124,10 @@ print(S.n)
 PY
 
 $PY - "$url" "$ca" "$sluice" "$bytes" "$msgs" "$reps" "$tmp" "$port" \
+    "${BENCH_E2E_STATIC:-}" \
     <<'PY'
-import os, subprocess, sys, time, statistics, socket
-url, ca, sluice, nbytes, nmsgs, reps, tmp, port = sys.argv[1:]
+import json, os, subprocess, sys, time, statistics, socket
+url, ca, sluice, nbytes, nmsgs, reps, tmp, port, static = sys.argv[1:]
 nbytes, nmsgs, reps = int(nbytes), int(nmsgs), int(reps)
 py = "/usr/bin/python3"
 end = time.time() + 5
@@ -150,11 +153,19 @@ try:
 except ImportError:
     have_tweepy = False
 
-sl = [sluice, "-q", "--cacert", ca, "-o", "/dev/null"]
+stats = tmp + "/stats.json"
+sl = [sluice, "-q", "--stats-json", stats, "--cacert", ca, "-o", "/dev/null"]
 clients = [
     ("sluice --raw", sl + ["--raw", url]),
     ("sluice", sl + [url]),
     ("sluice --json", sl + ["--json", url]),
+]
+if static:
+    st = [static, "-q", "--stats-json", stats, "--cacert", ca, "-o",
+          "/dev/null"]
+    clients += [("static --raw", st + ["--raw", url]),
+                ("static --json", st + ["--json", url])]
+clients += [
     ("curl", ["curl", "--compressed", "-s", "-o", "/dev/null",
               "--cacert", ca, url]),
     ("python requests", [py, tmp + "/py_requests.py", url, ca]),
@@ -174,11 +185,15 @@ for r in range(reps):
                   p.stderr.decode(errors="replace")[-300:]))
         ru = p.stderr.decode().split("rusage ")[-1].split()
         cpu, wall, rss = float(ru[0]) + float(ru[1]), float(ru[2]), int(ru[3])
-        if name.startswith("python") or name == "tweepy":
+        got = nmsgs
+        if name.startswith(("sluice", "static")):
+            got = json.load(open(stats))["received"]
+            os.unlink(stats)
+        elif name.startswith("python") or name == "tweepy":
             got = int(out.split()[-1])
-            if got != nmsgs:
-                print("bench_e2e: %s saw %d messages, expected %d"
-                      % (name, got, nmsgs))
+        if got != nmsgs:
+            print("bench_e2e: %s saw %d messages, expected %d"
+                  % (name, got, nmsgs))
         res[name].append((cpu, wall, rss))
 
 gb = nbytes / 1e9
@@ -208,8 +223,11 @@ goal("sluice --json cpu <= 1.0x curl (%.2fx)" % (med["sluice --json"][0] / c),
 if t:
     goal("sluice --json >= 10x less cpu than tweepy (%.1fx)"
          % (t / med["sluice --json"][0]), t >= 10 * med["sluice --json"][0])
-rss = max(med[n][2] for n in med if n.startswith("sluice"))
-goal("sluice peak RSS <= 1.0 MB (%.2f MB)" % rss, rss <= 1.0)
+for kind in ("sluice", "static"):
+    rss = [med[n][2] for n in med if n.startswith(kind)]
+    if rss:
+        goal("%s peak RSS <= 1.0 MB (%.2f MB)" % (kind, max(rss)),
+             max(rss) <= 1.0)
 if not have_tweepy:
     print("tweepy: not installed (apt-get install python3-tweepy)")
 PY
