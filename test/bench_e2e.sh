@@ -50,7 +50,8 @@ msgs=$(($(wc -l < "$src") * copies))
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$($PY -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 top=$(pwd)
 cat > "$tmp/nginx.conf" <<NGX
 daemon off;
@@ -203,8 +204,9 @@ for name, _ in clients:
     wall = statistics.median(x[1] for x in res[name])
     rss = max(x[2] for x in res[name])
     med[name] = (cpu / gb, nmsgs / wall, rss / 1024.0, cpu, wall)
-print("nginx TLS 1.2 ECDHE-RSA-AES128-GCM, %s, %s; %.0f MB decompressed, "
-      "%d messages; median of %d" % (te, ce, nbytes / 1e6, nmsgs, reps))
+print("nginx, TLS 1.2 ECDHE-RSA-AES128-GCM, %s, %s" % (te, ce))
+print("%.0f MB decompressed, %d messages; medians of %d runs"
+      % (nbytes / 1e6, nmsgs, reps))
 print("%-16s %9s %8s %10s %9s %8s %9s" % ("client", "cpu-s/GB", "wall-s",
       "msgs/s", "peak-RSS", "x curl", "tweepy/x"))
 c = med["curl"][0]
