@@ -15,7 +15,8 @@ test="$build zlib1g-dev python3 python3-oauthlib python3-requests
  libdeflate-tools mandoc redis-server redis-tools chromium faketime
  tinyproxy-bin binutils"
 check="$test clang libclang-rt-14-dev valgrind libyajl-dev"
-bench="$test libdeflate-dev libjsmn-dev libsimdjson-dev libyajl-dev g++ time"
+bench="$test libdeflate-dev libjsmn-dev libsimdjson-dev libyajl-dev g++ time
+ python3-tweepy"
 
 case $profile in
 build) pkgs=$build ;;
