@@ -205,6 +205,17 @@ help(void)
 "      --retry-max-time SECS\n"
 "Output:\n"
 "  -o, --output FILE      append messages to FILE (default stdout)\n"
+"      --rotate-size BYTES --rotate-time SECS   start a new file\n"
+"      --fsync never|rotate|N-messages|N-seconds\n"
+"      --redis URL        redis://[user:pass@]host[:port][/db] or unix:/path;\n"
+"                         output goes there instead of stdout (-o: also)\n"
+"      --redis-list KEY | --redis-publish CHANNEL | --redis-xadd KEY\n"
+"      --redis-maxlen N   LTRIM / MAXLEN ~ N\n"
+"      --redis-counter KEY  INCR with every message (== messages in Redis)\n"
+"      --redis-switch KEY   stop (exit 0) when KEY is \"off\";\n"
+"      --switch-pause       ... or pause until it is not\n"
+"      --on-full block|drop   when the backlog is full (default block)\n"
+"      --redis-backlog BYTES  default 4 MiB\n"
 "      --record FILE      also save the raw response (for --replay)\n"
 "      --replay FILE      run on a saved raw HTTP response, no network\n"
 "      --stats SECS       print the counters every SECS seconds\n"
@@ -212,9 +223,16 @@ help(void)
 "  -q, --quiet            no status line, no stats line\n"
 "  -v, --verbose          connection events with timestamps\n"
 "  -h, --help             this help      -V, --version  version and memory\n"
+"Live view:\n"
+"      --serve [ADDR:]PORT  page, /events (SSE), /ws, /stats, /track\n"
+"      --serve-token TOKEN  enable POST /track (new --track keywords)\n"
+"      --serve-clients N    viewers at once (default 16)\n"
+"  %s serve --from-redis redis://host[:port]/CHANNEL --serve [ADDR:]PORT\n"
+"                         the page fed by a Redis channel, no stream\n"
 "\n"
 "Exit: 0 done, 1 error, 2 usage, 3 output, 4 network, 5 TLS verification,\n"
-"6 authentication, 7 protocol, 8 HTTP status.  See sluice(1).\n", argv0);
+"6 authentication, 7 protocol, 8 HTTP status.  See sluice(1).\n", argv0,
+	    argv0);
 }
 
 static void
