@@ -262,6 +262,13 @@ version(void)
 	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->cred,
 	    (unsigned long)(sizeof a->oauth + sizeof a->oauth_slots +
 	    sizeof a->oauth_scratch));
+	printf("  redis %lu (+ backlog, %lu by default, only with a Redis "
+	    "mode), web %lu\n  (+ %lu per viewer and %lu of ring, only with "
+	    "--serve)\n", (unsigned long)sizeof a->redis,
+	    (unsigned long)RSINK_BACKLOG_DEFAULT, (unsigned long)sizeof a->web,
+	    (unsigned long)(sizeof(struct web_client) + WEB_SENDBUF_DEF),
+	    (unsigned long)(WEB_RING_DEF * sizeof(struct web_ev) +
+	    WEB_RINGBUF_DEF));
 }
 
 /* ---- numbers ---------------------------------------------------------------- */
@@ -1266,7 +1273,12 @@ on_track(void *arg, const char *kw, size_t len)
 	if (app.preset != P_FILTER || app.cfg.replay_path ||
 	    len == 0 || len >= sizeof app.track_kw)
 		return -1;
-	/* track=1024 bytes %-encoded is at most 3 KiB: fits app.body. */
+	/* The body must fit: %-encoding at most triples a byte. */
+	if (3 * len + (app.follow ? 3 * strlen(app.follow) : 0) +
+	    (app.locations ? 3 * strlen(app.locations) : 0) +
+	    (app.language ? 3 * strlen(app.language) : 0) + 128 >=
+	    sizeof app.body)
+		return -1;
 	memcpy(app.track_kw, kw, len);
 	app.track_kw[len] = '\0';
 	app.track = app.track_kw;
