@@ -400,6 +400,10 @@ redis_put(const char *p, size_t n)
 		}
 		if (rc < 0)
 			return -1;
+		/* The time spent waiting for Redis is not a stall: pausing
+		 * and resuming restarts the stream's stall clock. */
+		stream_pause(&app.stream, 1);
+		stream_pause(&app.stream, 0);
 		rc = rsink_write(&app.redis, p, n);
 	}
 	if (rc == RSINK_E_TOOBIG)

@@ -178,18 +178,19 @@ t_ok "switch-pause: on resumes, exit 0, LLEN 300" \
 streamd_stop
 redis_stop
 
-# ---- Redis killed mid-run and restarted: block loses nothing
+# ---- Redis killed mid-run for longer than --stall and restarted: block
+# loses nothing and does not reconnect upstream
 P=$(t_free_port)
 AOF="--appendonly yes --appendfsync always"
 redis_start kill "$P" $AOF
 streamd_start kill --rate 3000
 ./sluice -v --api-base "$API" twitter:filter --track rust \
     --redis "redis://127.0.0.1:$P" --redis-list kq --redis-counter kc \
-    --redis-backlog 65536 -n 6000 >/dev/null 2>"$T_TMP/kill.err" &
+    --redis-backlog 65536 -n 6000 --stall 1 >/dev/null 2>"$T_TMP/kill.err" &
 D=$!
 sleep 0.7
 kill -9 "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null
-sleep 1
+sleep 2.5	# longer than --stall: a paused stream is not stalled
 redis_start kill "$P" $AOF
 wait "$D"; rc=$?
 t_ok "kill: exit 0" [ $rc -eq 0 ]
@@ -206,6 +207,10 @@ kerr=$(cat "$T_TMP/kill.err")
 t_match "kill: Redis reconnected" "$kerr" 'redis: reconnected'
 t_match "kill: upstream paused (backlog full)" "$kerr" 'redis: backlog'
 t_match "kill: the stream was paused, not stalled" "$kerr" 'reconnects=0'
+no_stall() {
+	! grep -q 'stalled' "$T_TMP/kill.err"
+}
+t_ok "kill: no stall reported upstream" no_stall
 streamd_stop
 redis_stop
 
