@@ -64,6 +64,27 @@ useqs() {
 	sed -n 's/.*"sluice_seq":\([0-9]*\).*/\1/p' "$1" | sort -n | uniq
 }
 
+# ---- usage errors are exit 2
+usage() {
+	./sluice "$@" http://127.0.0.1:1/ >/dev/null 2>&1
+	[ $? -eq 2 ]
+}
+t_ok "usage: --redis without a mode" usage --redis redis://127.0.0.1:1
+t_ok "usage: a mode without --redis" usage --redis-list q
+t_ok "usage: two modes" usage --redis redis://h --redis-list a \
+    --redis-publish b
+t_ok "usage: --on-full bad" usage --redis redis://h --redis-list a \
+    --on-full maybe
+t_ok "usage: bad Redis URL" usage --redis http://h --redis-list a
+t_ok "usage: --redis-counter alone" usage --redis-counter c
+t_ok "usage: --serve bad" usage --serve 1.2.3.4:notaport
+t_ok "usage: --serve-token without --serve" usage --serve-token t
+t_ok "usage: --from-redis outside serve" usage --from-redis redis://h/c
+./sluice serve --serve 0 >/dev/null 2>&1
+t_ok "usage: serve without --from-redis" [ $? -eq 2 ]
+./sluice serve --from-redis redis://h --serve 0 >/dev/null 2>&1
+t_ok "usage: serve with a URL without a channel" [ $? -eq 2 ]
+
 S="./sluice -q --api-base"
 P=$(t_free_port)
 redis_start main "$P"
