@@ -19,7 +19,7 @@ TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_sock test/test_tls
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
 	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
-	test/e2e.sh
+	test/e2e.sh test/e2e_redis.sh test/e2e_web.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
 	test/tlsget test/embed
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \

@@ -1,8 +1,12 @@
 /* sluice -- tap long-lived HTTP streaming APIs.  MIT licensed.
  * The command line tool: options, presets, credentials, signals, output,
  * exit codes.  Owns all memory in one static struct (ARCHITECTURE 3). */
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,8 +20,11 @@
 #include "cred.h"
 #include "errstr.h"
 #include "oauth.h"
+#include "resp.h"
 #include "sinkfile.h"
+#include "sinkredis.h"
 #include "stream.h"
+#include "web.h"
 
 #ifndef SLUICE_VERSION
 #define SLUICE_VERSION "unknown"
@@ -69,6 +76,42 @@ static struct app {
 	int record_fd;
 	int64_t last_status;
 	uint64_t last_written;
+	int out_given;			/* -o given: write the file too */
+
+	/* Redis output (--redis and a mode) */
+	struct rsink redis;
+	struct rsink_cfg rcfg;
+	const char *redis_url;
+	int redis_on;			/* a mode was given */
+	int switch_pause;		/* --switch-pause */
+	size_t backlog_size;
+	unsigned char *backlog;		/* malloc'd at start-up */
+
+	/* web view (--serve) */
+	struct web web;
+	struct web_cfg wcfg;
+	const char *serve;
+	const char *serve_token;
+	unsigned serve_clients;
+	char serve_addr[256], serve_port[8];
+	char track_kw[WEB_TRACK_MAX + 1];
+	struct pollfd *fds;		/* malloc'd at start-up */
+	int nfds_cap;
+
+	/* "sluice serve --from-redis URL": a Redis subscriber, no stream */
+	const char *from_redis;
+	struct sub {
+		char host[256], port[8], pass[256], user[128], chan[256];
+		int fd, subscribed;
+		int64_t t_retry;
+		size_t len;
+		unsigned char *buf;	/* malloc'd at start-up */
+		size_t cap;
+		struct json json;
+		struct json_tok toks[STREAM_TOKENS];
+		struct msg msg;
+		uint64_t received;
+	} sub;
 } app;
 
 static const char *argv0 = "sluice";
@@ -166,6 +209,15 @@ help(void)
 "  -o, --output FILE      append messages to FILE (default stdout)\n"
 "      --rotate-size BYTES --rotate-time SECS   rotate at message boundaries\n"
 "      --fsync never|rotate|N-messages|N-seconds\n"
+"      --redis URL        redis://[user:pass@]host[:port][/db] or unix:/path;\n"
+"                         output goes there instead of stdout (-o: also)\n"
+"      --redis-list KEY | --redis-publish CHANNEL | --redis-xadd KEY\n"
+"      --redis-maxlen N   LTRIM / MAXLEN ~ N\n"
+"      --redis-counter KEY  INCR with every message (== messages in Redis)\n"
+"      --redis-switch KEY   stop (exit 0) when KEY is \"off\";\n"
+"      --switch-pause       ... or pause until it is not\n"
+"      --on-full block|drop   when the backlog is full (default block)\n"
+"      --redis-backlog BYTES  default 4 MiB\n"
 "      --record FILE      also save the raw response (for --replay)\n"
 "      --replay FILE      run on a saved raw HTTP response, no network\n"
 "      --stats SECS       print the counters every SECS seconds\n"
@@ -173,9 +225,16 @@ help(void)
 "  -q, --quiet            no status line, no stats line\n"
 "  -v, --verbose          connection events with timestamps\n"
 "  -h, --help             this help      -V, --version  version and memory\n"
+"Live view:\n"
+"      --serve [ADDR:]PORT  page, /events (SSE), /ws, /stats, /track\n"
+"      --serve-token TOKEN  enable POST /track (new --track keywords)\n"
+"      --serve-clients N    viewers at once (default 16)\n"
+"  %s serve --from-redis redis://host[:port]/CHANNEL --serve [ADDR:]PORT\n"
+"                         the page fed by a Redis channel, no stream\n"
 "\n"
 "Exit: 0 done, 1 error, 2 usage, 3 output, 4 network, 5 TLS verification,\n"
-"6 authentication, 7 protocol, 8 HTTP status.  See sluice(1).\n", argv0);
+"6 authentication, 7 protocol, 8 HTTP status.  See sluice(1).\n", argv0,
+	    argv0);
 }
 
 static void
@@ -207,6 +266,13 @@ version(void)
 	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->cred,
 	    (unsigned long)(sizeof a->oauth + sizeof a->oauth_slots +
 	    sizeof a->oauth_scratch));
+	printf("  redis %lu (+ backlog, %lu by default, only with a Redis "
+	    "mode), web %lu\n  (+ %lu per viewer and %lu of ring, only with "
+	    "--serve)\n", (unsigned long)sizeof a->redis,
+	    (unsigned long)RSINK_BACKLOG_DEFAULT, (unsigned long)sizeof a->web,
+	    (unsigned long)(sizeof(struct web_client) + WEB_SENDBUF_DEF),
+	    (unsigned long)(WEB_RING_DEF * sizeof(struct web_ev) +
+	    WEB_RINGBUF_DEF));
 }
 
 /* ---- numbers ---------------------------------------------------------------- */
@@ -248,14 +314,128 @@ out_name(void)
 	return app.out_cfg.path ? fsink_name(&app.out) : "standard output";
 }
 
+/* The web page's projection of one message: id and coordinates from the
+ * classifier, author, text and time from the JSON tokens (raw string
+ * slices, escapes intact: web.c re-checks them). */
+static void
+tok_str(const char *p, const struct json_tok *t, int i, const char **out,
+    size_t *len)
+{
+	if (i < 0 || json_type(&t[i]) != JSON_STRING || *out != NULL)
+		return;
+	*out = p + t[i].start;
+	*len = t[i].len;
+}
+
+static void
+web_item_of(struct web_item *it, const char *p, const struct json_tok *t,
+    int ntok, const struct msg *m)
+{
+	int i;
+
+	memset(it, 0, sizeof *it);
+	it->escaped = 1;
+	if (m != NULL) {
+		it->id = m->id.p;
+		it->id_len = m->id.len;
+		it->has_geo = m->has_geo;
+		it->lon = m->lon;
+		it->lat = m->lat;
+	}
+	if (t == NULL || ntok < 1)
+		return;
+	if (m != NULL && m->kind == MSG_V2_DATA) {
+		tok_str(p, t, json_get(p, t, ntok, 0, "data", "text",
+		    (char *)NULL), &it->text, &it->text_len);
+		tok_str(p, t, json_get(p, t, ntok, 0, "data", "id",
+		    (char *)NULL), &it->id, &it->id_len);
+		tok_str(p, t, json_get(p, t, ntok, 0, "data", "created_at",
+		    (char *)NULL), &it->time, &it->time_len);
+		i = json_get(p, t, ntok, 0, "includes", "users", (char *)NULL);
+		if (i >= 0)
+			i = json_index(t, ntok, i, 0);
+		if (i >= 0)
+			i = json_member(p, t, ntok, i, "username", 8);
+		tok_str(p, t, i, &it->user, &it->user_len);
+		tok_str(p, t, json_get(p, t, ntok, 0, "data", "author_id",
+		    (char *)NULL), &it->user, &it->user_len);
+		return;
+	}
+	tok_str(p, t, json_get(p, t, ntok, 0, "extended_tweet", "full_text",
+	    (char *)NULL), &it->text, &it->text_len);
+	tok_str(p, t, json_get(p, t, ntok, 0, "text", (char *)NULL),
+	    &it->text, &it->text_len);
+	tok_str(p, t, json_get(p, t, ntok, 0, "full_text", (char *)NULL),
+	    &it->text, &it->text_len);
+	tok_str(p, t, json_get(p, t, ntok, 0, "id_str", (char *)NULL),
+	    &it->id, &it->id_len);
+	tok_str(p, t, json_get(p, t, ntok, 0, "user", "screen_name",
+	    (char *)NULL), &it->user, &it->user_len);
+	tok_str(p, t, json_get(p, t, ntok, 0, "created_at", (char *)NULL),
+	    &it->time, &it->time_len);
+}
+
+static void
+publish_web(const char *p, size_t n, const struct json_tok *t, int ntok,
+    const struct msg *m)
+{
+	struct web_item it;
+
+	web_item_of(&it, p, t, ntok, m);
+	(void)web_publish(&app.web, p, n, &it);
+}
+
+/* Queues one message for Redis.  A message that does not fit now (the
+ * backlog is full within one read) waits here, as sinkredis.h says;
+ * SIGINT/SIGTERM while waiting gives up (exit 3, pending reported). */
+static int
+redis_put(const char *p, size_t n)
+{
+	int rc = rsink_write(&app.redis, p, n);
+
+	while (rc == RSINK_FULL) {
+		rc = rsink_wait(&app.redis, n, 1000);
+		if (rc == RSINK_E_TIMEOUT) {
+			if (got_stop) {
+				warn("stopped while waiting for Redis");
+				return -1;
+			}
+			continue;
+		}
+		if (rc < 0)
+			return -1;
+		/* The time spent waiting for Redis is not a stall: pausing
+		 * and resuming restarts the stream's stall clock. */
+		stream_pause(&app.stream, 1);
+		stream_pause(&app.stream, 0);
+		rc = rsink_write(&app.redis, p, n);
+	}
+	if (rc == RSINK_E_TOOBIG)
+		warn("a message of %lu bytes is larger than the Redis backlog "
+		    "(--redis-backlog)", (unsigned long)n);
+	return rc < 0 ? -1 : 0;
+}
+
 /* A message, one line (stream.c already turned any line end inside it
- * into a space).  The file sink never splits one across a failure. */
+ * into a space).  The file sink never splits one across a failure.
+ * With a Redis mode the message goes to Redis instead of standard output
+ * (and to -o FILE too when -o was given); with --serve to the page. */
 static int
 on_message(void *arg, const char *p, size_t n, const struct msg *m)
 {
 	(void)arg;
-	(void)m;
-	return fsink_write(&app.out, p, n) < 0 ? -1 : 0;
+	if (app.redis_on && redis_put(p, n) < 0)
+		return -1;
+	if ((!app.redis_on || app.out_given) && fsink_write(&app.out, p, n) < 0)
+		return -1;
+	if (app.serve) {
+		const struct json_tok *t;
+		int ntok;
+
+		t = stream_tokens(&app.stream, &ntok);
+		publish_web(p, n, m ? t : NULL, m ? ntok : 0, m);
+	}
+	return 0;
 }
 
 /* ---- status, stats ---------------------------------------------------------- */
@@ -492,6 +672,31 @@ need_cred(int bearer)
 		    errstr(OAUTH_E_SEED));
 }
 
+/* The twitter:filter form body from the options (and /track). */
+static void
+filter_body(struct stream_cfg *c)
+{
+	int first = 1;
+
+	app.body[0] = '\0';
+	add_param(app.body, sizeof app.body, &first, '\0', "track",
+	    app.track);
+	add_param(app.body, sizeof app.body, &first, '\0', "follow",
+	    app.follow);
+	add_param(app.body, sizeof app.body, &first, '\0', "locations",
+	    app.locations);
+	add_param(app.body, sizeof app.body, &first, '\0', "language",
+	    app.language);
+	add_param(app.body, sizeof app.body, &first, '\0', "stall_warnings",
+	    "true");
+	if (app.delimited)
+		add_param(app.body, sizeof app.body, &first, '\0',
+		    "delimited", "length");
+	c->method = "POST";
+	c->body = (const unsigned char *)app.body;
+	c->body_len = strlen(app.body);
+}
+
 static void
 setup_preset(struct stream_cfg *c)
 {
@@ -510,23 +715,7 @@ setup_preset(struct stream_cfg *c)
 		if (app.preset == P_FILTER) {
 			snprintf(app.url, sizeof app.url,
 			    "%s/1.1/statuses/filter.json", base);
-			app.body[0] = '\0';
-			add_param(app.body, sizeof app.body, &first, '\0',
-			    "track", app.track);
-			add_param(app.body, sizeof app.body, &first, '\0',
-			    "follow", app.follow);
-			add_param(app.body, sizeof app.body, &first, '\0',
-			    "locations", app.locations);
-			add_param(app.body, sizeof app.body, &first, '\0',
-			    "language", app.language);
-			add_param(app.body, sizeof app.body, &first, '\0',
-			    "stall_warnings", "true");
-			if (app.delimited)
-				add_param(app.body, sizeof app.body, &first,
-				    '\0', "delimited", "length");
-			c->method = "POST";
-			c->body = (const unsigned char *)app.body;
-			c->body_len = strlen(app.body);
+			filter_body(c);
 		} else {
 			snprintf(app.url, sizeof app.url,
 			    "%s/1.1/statuses/sample.json", base);
@@ -587,7 +776,11 @@ enum {
 	OPT_DEDUPE, OPT_MAX_MESSAGES, OPT_MAX_BYTES, OPT_MAX_TIME, OPT_STALL,
 	OPT_CONNECT_TIMEOUT, OPT_RETRY, OPT_RETRY_MAX_TIME, OPT_OUTPUT, OPT_RECORD,
 	OPT_REPLAY, OPT_STATS, OPT_STATS_JSON, OPT_QUIET, OPT_VERBOSE, OPT_TIME_SCALE,
-	OPT_ROTATE_SIZE, OPT_ROTATE_TIME, OPT_FSYNC, OPT_PROXY
+	OPT_ROTATE_SIZE, OPT_ROTATE_TIME, OPT_FSYNC, OPT_PROXY, OPT_REDIS,
+	OPT_REDIS_LIST,
+	OPT_REDIS_PUBLISH, OPT_REDIS_XADD, OPT_REDIS_MAXLEN, OPT_REDIS_COUNTER,
+	OPT_REDIS_SWITCH, OPT_SWITCH_PAUSE, OPT_ON_FULL, OPT_REDIS_BACKLOG,
+	OPT_SERVE, OPT_SERVE_TOKEN, OPT_SERVE_CLIENTS, OPT_FROM_REDIS
 };
 
 struct opt {
@@ -627,6 +820,18 @@ static const struct opt opts[] = {
 	{ "rotate-size", 0, 1, OPT_ROTATE_SIZE },
 	{ "rotate-time", 0, 1, OPT_ROTATE_TIME }, { "fsync", 0, 1, OPT_FSYNC },
 	{ "proxy", 0, 1, OPT_PROXY },
+	{ "redis", 0, 1, OPT_REDIS }, { "redis-list", 0, 1, OPT_REDIS_LIST },
+	{ "redis-publish", 0, 1, OPT_REDIS_PUBLISH },
+	{ "redis-xadd", 0, 1, OPT_REDIS_XADD },
+	{ "redis-maxlen", 0, 1, OPT_REDIS_MAXLEN },
+	{ "redis-counter", 0, 1, OPT_REDIS_COUNTER },
+	{ "redis-switch", 0, 1, OPT_REDIS_SWITCH },
+	{ "switch-pause", 0, 0, OPT_SWITCH_PAUSE },
+	{ "on-full", 0, 1, OPT_ON_FULL },
+	{ "redis-backlog", 0, 1, OPT_REDIS_BACKLOG },
+	{ "serve", 0, 1, OPT_SERVE }, { "serve-token", 0, 1, OPT_SERVE_TOKEN },
+	{ "serve-clients", 0, 1, OPT_SERVE_CLIENTS },
+	{ "from-redis", 0, 1, OPT_FROM_REDIS },
 };
 
 /* Finds the option for argv[*i]; sets *arg for options that take one
@@ -860,6 +1065,61 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 			break;
 		case OPT_OUTPUT:
 			app.out_cfg.path = strcmp(arg, "-") ? arg : NULL;
+			app.out_given = 1;
+			break;
+		case OPT_REDIS:
+			app.redis_url = arg;
+			break;
+		case OPT_REDIS_LIST:
+		case OPT_REDIS_PUBLISH:
+		case OPT_REDIS_XADD:
+			if (app.redis_on)
+				die(EXIT_USAGE, "give one of --redis-list, "
+				    "--redis-publish and --redis-xadd");
+			app.redis_on = 1;
+			app.rcfg.key = arg;
+			app.rcfg.mode = id == OPT_REDIS_LIST ? RSINK_LIST :
+			    id == OPT_REDIS_PUBLISH ? RSINK_PUBLISH : RSINK_XADD;
+			break;
+		case OPT_REDIS_MAXLEN:
+			app.rcfg.maxlen = (uint64_t)parse_num("--redis-maxlen",
+			    arg, 1, INT64_MAX);
+			break;
+		case OPT_REDIS_COUNTER:
+			app.rcfg.counter_key = arg;
+			break;
+		case OPT_REDIS_SWITCH:
+			app.rcfg.switch_key = arg;
+			break;
+		case OPT_SWITCH_PAUSE:
+			app.switch_pause = 1;
+			break;
+		case OPT_ON_FULL:
+			if (!strcmp(arg, "block"))
+				app.rcfg.on_full = RSINK_BLOCK;
+			else if (!strcmp(arg, "drop"))
+				app.rcfg.on_full = RSINK_DROP;
+			else
+				die(EXIT_USAGE, "--on-full: want block or drop, "
+				    "not '%s'", arg);
+			break;
+		case OPT_REDIS_BACKLOG:
+			app.backlog_size = (size_t)parse_num("--redis-backlog",
+			    arg, 4096, (long long)(SIZE_MAX / 2 > 1L << 30 ?
+			    1L << 30 : SIZE_MAX / 2));
+			break;
+		case OPT_SERVE:
+			app.serve = arg;
+			break;
+		case OPT_SERVE_TOKEN:
+			app.serve_token = arg;
+			break;
+		case OPT_SERVE_CLIENTS:
+			app.serve_clients = (unsigned)parse_num(
+			    "--serve-clients", arg, 1, 4096);
+			break;
+		case OPT_FROM_REDIS:
+			app.from_redis = arg;
 			break;
 		case OPT_ROTATE_SIZE:
 			app.out_cfg.rotate_size = (uint64_t)parse_num(
@@ -1021,6 +1281,483 @@ setup_rules(int argc, char **argv, struct stream_cfg *c)
 		c->stall_ms = 30 * 1000L;
 }
 
+/* ---- web view and Redis: the parts of the loop around the stream -------- */
+
+/* POST /track with the right token: new keywords, the same stream.  Only
+ * twitter:filter has a track parameter; anything else is refused (400). */
+static int
+on_track(void *arg, const char *kw, size_t len)
+{
+	char msg[64 + WEB_TRACK_MAX];
+
+	(void)arg;
+	if (app.preset != P_FILTER || app.cfg.replay_path ||
+	    len == 0 || len >= sizeof app.track_kw)
+		return -1;
+	/* The body must fit: %-encoding at most triples a byte. */
+	if (3 * len + (app.follow ? 3 * strlen(app.follow) : 0) +
+	    (app.locations ? 3 * strlen(app.locations) : 0) +
+	    (app.language ? 3 * strlen(app.language) : 0) + 128 >=
+	    sizeof app.body)
+		return -1;
+	memcpy(app.track_kw, kw, len);
+	app.track_kw[len] = '\0';
+	app.track = app.track_kw;
+	filter_body(&app.cfg);
+	snprintf(msg, sizeof msg, "web: new track keywords '%s'",
+	    app.track_kw);
+	log_line(&app, 1, msg);
+	stream_restart(&app.stream);
+	return 0;
+}
+
+/* The counters for /stats and the page, once a second. */
+static void
+web_tick(void)
+{
+	const struct stream_stats *s = stream_stats(&app.stream);
+	char j[640];
+	int n;
+
+	if (app.from_redis)
+		n = snprintf(j, sizeof j, "{\"received\":%llu,\"written\":%llu,"
+		    "\"reconnects\":0,\"source\":\"redis\"}",
+		    (unsigned long long)app.sub.received,
+		    (unsigned long long)app.sub.received);
+	else
+		n = snprintf(j, sizeof j, "{\"received\":%llu,\"written\":%llu,"
+		    "\"reconnects\":%llu,\"filtered\":%llu,\"deletes\":%llu,"
+		    "\"keepalives\":%llu,\"bytes_wire\":%llu,"
+		    "\"redis_acked\":%llu,\"redis_dropped\":%llu,"
+		    "\"redis_pending\":%lu}",
+		    (unsigned long long)s->received,
+		    (unsigned long long)s->written,
+		    (unsigned long long)s->reconnects,
+		    (unsigned long long)s->filtered,
+		    (unsigned long long)s->deletes,
+		    (unsigned long long)s->keepalives,
+		    (unsigned long long)s->bytes_wire,
+		    (unsigned long long)(app.redis_on ?
+		    rsink_acked(&app.redis) : 0),
+		    (unsigned long long)(app.redis_on ?
+		    rsink_dropped(&app.redis) : 0),
+		    (unsigned long)(app.redis_on ?
+		    rsink_pending(&app.redis) : 0));
+	if (n > 0 && (size_t)n < sizeof j)
+		web_stats(&app.web, j, (size_t)n);
+}
+
+/* Start-up only: the Redis backlog, the web storage and the poll array
+ * are allocated here, once, sized from the options (ARCHITECTURE 3). */
+static void
+setup_outputs(void)
+{
+	int rc;
+
+	if (app.redis_url && !app.redis_on)
+		die(EXIT_USAGE, "--redis needs --redis-list, --redis-publish or "
+		    "--redis-xadd");
+	if (app.redis_on) {
+		if (app.redis_url == NULL)
+			die(EXIT_USAGE, "--redis-list, --redis-publish and "
+			    "--redis-xadd need --redis URL");
+		if (app.backlog_size == 0)
+			app.backlog_size = RSINK_BACKLOG_DEFAULT;
+		app.backlog = malloc(app.backlog_size);
+		if (app.backlog == NULL)
+			die(EXIT_GENERIC, "cannot allocate the Redis backlog "
+			    "(%lu bytes)", (unsigned long)app.backlog_size);
+		app.rcfg.url = app.redis_url;
+		app.rcfg.on_log = log_line;
+		app.rcfg.log_arg = &app;
+		rc = rsink_init(&app.redis, &app.rcfg, app.backlog,
+		    app.backlog_size);
+		if (rc < 0)
+			die(EXIT_USAGE, "--redis: %s", errstr(rc));
+	} else if (app.rcfg.counter_key || app.rcfg.switch_key ||
+	    app.rcfg.maxlen || app.switch_pause || app.backlog_size) {
+		die(EXIT_USAGE, "Redis options need --redis URL and a mode");
+	}
+	if (app.serve_token && !app.serve)
+		die(EXIT_USAGE, "--serve-token needs --serve");
+	app.nfds_cap = 8;
+	if (app.serve) {
+		struct web_cfg *w = &app.wcfg;
+		unsigned nc = app.serve_clients ? app.serve_clients : 16;
+
+		if (web_split_listen(app.serve, app.serve_addr,
+		    sizeof app.serve_addr, app.serve_port,
+		    sizeof app.serve_port) < 0)
+			die(EXIT_USAGE, "--serve: want [ADDR:]PORT, not '%s'",
+			    app.serve);
+		w->addr = app.serve_addr[0] ? app.serve_addr : NULL;
+		w->port = app.serve_port;
+		w->token = app.serve_token;
+		w->on_track = on_track;
+		w->arg = &app;
+		w->max_clients = nc;
+		w->sendbuf_size = WEB_SENDBUF_DEF;
+		w->ring_events = WEB_RING_DEF;
+		w->ringbuf_size = WEB_RINGBUF_DEF;
+		w->sock_sndbuf = WEB_SOCK_SNDBUF_DEF;
+		w->clients = calloc(nc, sizeof *w->clients);
+		w->sendbuf = malloc((size_t)nc * w->sendbuf_size);
+		w->ring = calloc(w->ring_events, sizeof *w->ring);
+		w->ringbuf = malloc(w->ringbuf_size);
+		if (!w->clients || !w->sendbuf || !w->ring || !w->ringbuf)
+			die(EXIT_GENERIC, "cannot allocate the web storage");
+		rc = web_init(&app.web, w);
+		if (rc < 0)
+			die(EXIT_GENERIC, "--serve %s: %s: %s", app.serve,
+			    errstr(rc), strerror(errno));
+		if (!app.quiet)
+			warn("serving the live view on http://%s:%u/",
+			    app.serve_addr[0] ? app.serve_addr : "0.0.0.0",
+			    web_port(&app.web));
+		app.nfds_cap += 1 + (int)nc;
+		web_tick();
+	}
+	app.fds = calloc((size_t)app.nfds_cap, sizeof *app.fds);
+	if (app.fds == NULL)
+		die(EXIT_GENERIC, "out of memory");
+}
+
+/* ---- "sluice serve --from-redis": a small Redis subscriber ------------- */
+
+/* redis://[[user]:password@]host[:port]/CHANNEL */
+static void
+sub_parse(const char *u)
+{
+	struct sub *b = &app.sub;
+	const char *p, *at, *slash, *hp, *colon;
+	size_t n;
+
+	if (strncmp(u, "redis://", 8) != 0)
+		goto bad;
+	p = u + 8;
+	slash = strchr(p, '/');
+	if (slash == NULL || slash[1] == '\0' ||
+	    strlen(slash + 1) >= sizeof b->chan)
+		goto bad;
+	memcpy(b->chan, slash + 1, strlen(slash + 1) + 1);
+	at = memchr(p, '@', (size_t)(slash - p));
+	hp = p;
+	if (at) {
+		colon = memchr(p, ':', (size_t)(at - p));
+		if (colon) {
+			n = (size_t)(colon - p);
+			if (n >= sizeof b->user ||
+			    (size_t)(at - colon - 1) >= sizeof b->pass)
+				goto bad;
+			memcpy(b->user, p, n);
+			b->user[n] = '\0';
+			memcpy(b->pass, colon + 1, (size_t)(at - colon - 1));
+			b->pass[at - colon - 1] = '\0';
+		} else {
+			if ((size_t)(at - p) >= sizeof b->pass)
+				goto bad;
+			memcpy(b->pass, p, (size_t)(at - p));
+			b->pass[at - p] = '\0';
+		}
+		hp = at + 1;
+	}
+	colon = memchr(hp, ':', (size_t)(slash - hp));
+	n = (size_t)((colon ? colon : slash) - hp);
+	if (n == 0 || n >= sizeof b->host)
+		goto bad;
+	memcpy(b->host, hp, n);
+	b->host[n] = '\0';
+	if (colon) {
+		n = (size_t)(slash - colon - 1);
+		if (n == 0 || n >= sizeof b->port)
+			goto bad;
+		memcpy(b->port, colon + 1, n);
+		b->port[n] = '\0';
+	} else {
+		memcpy(b->port, "6379", 5);
+	}
+	return;
+bad:
+	die(EXIT_USAGE, "--from-redis: want redis://[[user]:password@]host"
+	    "[:port]/CHANNEL, not '%s'", u);
+}
+
+static int64_t
+ms_now(void)
+{
+	return (int64_t)(mono_now() * 1000);
+}
+
+static int
+sub_send(int argc, const char *const *argv)
+{
+	unsigned char cmd[1024];
+	size_t len, off = 0;
+	ssize_t w;
+
+	if (resp_command(cmd, sizeof cmd, &len, argc, argv, NULL) < 0)
+		return -1;
+	while (off < len) {
+		w = write(app.sub.fd, cmd + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+static void
+sub_close(const char *why)
+{
+	struct sub *b = &app.sub;
+	char msg[400];
+
+	if (b->fd >= 0)
+		close(b->fd);
+	b->fd = -1;
+	b->len = 0;
+	b->subscribed = 0;
+	b->t_retry = ms_now() + 1000;
+	snprintf(msg, sizeof msg, "redis %s:%s: %s; retrying in 1 s",
+	    b->host, b->port, why);
+	log_line(&app, 1, msg);
+}
+
+/* Connects (blocking: meant for a Redis on the LAN), AUTH, SUBSCRIBE. */
+static void
+sub_connect(void)
+{
+	struct sub *b = &app.sub;
+	struct addrinfo hints, *res, *ai;
+	const char *argv[3];
+	int fd = -1;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(b->host, b->port, &hints, &res) != 0) {
+		sub_close("cannot resolve");
+		return;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	b->fd = fd;
+	if (fd < 0) {
+		sub_close("cannot connect");
+		return;
+	}
+	if (b->pass[0]) {
+		argv[0] = "AUTH";
+		argv[1] = b->user[0] ? b->user : b->pass;
+		argv[2] = b->pass;
+		if (sub_send(b->user[0] ? 3 : 2, argv) < 0) {
+			sub_close("write failed");
+			return;
+		}
+	}
+	argv[0] = "SUBSCRIBE";
+	argv[1] = b->chan;
+	if (sub_send(2, argv) < 0) {
+		sub_close("write failed");
+		return;
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	log_line(&app, 2, "redis: subscribed");
+}
+
+/* Reads a RESP line "<c><digits>\r\n" at p[*i..n): 1 and *v, 0 when more
+ * bytes are needed, -1 when malformed. */
+static int
+sub_line(const unsigned char *p, size_t n, size_t *i, int *type, long *v)
+{
+	size_t k = *i;
+	long x = 0;
+	int neg = 0;
+
+	if (k >= n)
+		return 0;
+	*type = p[k++];
+	if (*type == '+' || *type == '-') {
+		while (k + 1 < n && !(p[k] == '\r' && p[k + 1] == '\n'))
+			k++;
+		if (k + 1 >= n)
+			return 0;
+		*v = (long)(k - *i - 1);
+		*i = k + 2;
+		return 1;
+	}
+	if (k < n && p[k] == '-') {
+		neg = 1;
+		k++;
+	}
+	for (; k < n && p[k] >= '0' && p[k] <= '9'; k++) {
+		if (x > 100000000L)
+			return -1;
+		x = x * 10 + (p[k] - '0');
+	}
+	if (k + 1 >= n)
+		return 0;
+	if (p[k] != '\r' || p[k + 1] != '\n')
+		return -1;
+	*v = neg ? -x : x;
+	*i = k + 2;
+	return 1;
+}
+
+/* One push frame at the start of buf: 1 (*used set; a "message" sets
+ * *msg and *mlen), 0 need more, -1 malformed or an error reply. */
+static int
+sub_frame(const unsigned char *p, size_t n, size_t *used,
+    const unsigned char **msg, size_t *mlen)
+{
+	size_t i = 0;
+	long cnt, len, e;
+	int type, rc, is_msg = 0;
+
+	*msg = NULL;
+	rc = sub_line(p, n, &i, &type, &cnt);
+	if (rc <= 0)
+		return rc;
+	if (type == '-')
+		return -1;
+	if (type == '+' || type == ':') {
+		*used = i;
+		return 1;
+	}
+	if (type != '*' || cnt < 0 || cnt > 8)
+		return -1;
+	for (e = 0; e < cnt; e++) {
+		rc = sub_line(p, n, &i, &type, &len);
+		if (rc <= 0)
+			return rc;
+		if (type == ':')
+			continue;
+		if (type != '$' || len < 0)
+			return -1;
+		if (n - i < (size_t)len + 2)
+			return 0;
+		if (e == 0 && len == 7 && !memcmp(p + i, "message", 7))
+			is_msg = 1;
+		if (e == 2 && is_msg) {
+			*msg = p + i;
+			*mlen = (size_t)len;
+		}
+		i += (size_t)len + 2;
+	}
+	*used = i;
+	return 1;
+}
+
+static void
+sub_read(void)
+{
+	struct sub *b = &app.sub;
+	const unsigned char *m;
+	size_t used, mlen;
+	ssize_t r;
+	int rc, ntok;
+
+	if (b->len == b->cap) {
+		sub_close("message larger than the read buffer");
+		return;
+	}
+	r = read(b->fd, b->buf + b->len, b->cap - b->len);
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (r <= 0) {
+		sub_close(r == 0 ? "connection closed" : strerror(errno));
+		return;
+	}
+	b->len += (size_t)r;
+	for (;;) {
+		rc = sub_frame(b->buf, b->len, &used, &m, &mlen);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			sub_close("error reply or malformed data");
+			return;
+		}
+		if (m != NULL) {
+			const char *p = (const char *)m;
+
+			b->received++;
+			ntok = json_parse(&b->json, p, mlen, b->toks,
+			    STREAM_TOKENS);
+			if (ntok > 0 && msg_classify(&b->msg, p, mlen, b->toks,
+			    ntok) > 0) {
+				if (!app.cfg.only_geo || b->msg.has_geo)
+					publish_web(p, mlen, b->toks, ntok,
+					    &b->msg);
+			} else if (!app.cfg.only_geo) {
+				publish_web(p, mlen, NULL, 0, NULL);
+			}
+		}
+		memmove(b->buf, b->buf + used, b->len - used);
+		b->len -= used;
+	}
+}
+
+/* "sluice serve --from-redis URL --serve PORT": the page fed by a Redis
+ * channel; runs until SIGINT/SIGTERM. */
+static int
+serve_loop(void)
+{
+	struct sub *b = &app.sub;
+	struct pollfd *fds = app.fds;
+	int k, nw, timeout;
+	double next_web = 0, now;
+
+	b->fd = -1;
+	b->cap = STREAM_FRAME_MAX + 1024;
+	b->buf = malloc(b->cap);
+	if (b->buf == NULL)
+		die(EXIT_GENERIC, "out of memory");
+	sub_connect();
+	while (!got_stop) {
+		k = 0;
+		timeout = 1000;
+		if (b->fd >= 0) {
+			fds[0].fd = b->fd;
+			fds[0].events = POLLIN;
+			fds[0].revents = 0;
+			k = 1;
+		}
+		nw = 0;
+		web_poll_fds(&app.web, fds + k, app.nfds_cap - k, &nw,
+		    &timeout);
+		if (timeout < 0 || timeout > 1000)
+			timeout = 1000;
+		if (poll(fds, (nfds_t)(k + nw), timeout) < 0 && errno != EINTR)
+			die(EXIT_GENERIC, "poll:");
+		if (b->fd < 0 && ms_now() >= b->t_retry)
+			sub_connect();
+		else if (k && b->fd >= 0 && fds[0].revents)
+			sub_read();
+		web_step(&app.web, fds + k, nw);
+		now = mono_now();
+		if (now >= next_web) {
+			web_tick();
+			next_web = now + 1;
+		}
+	}
+	web_close(&app.web);
+	if (b->fd >= 0)
+		close(b->fd);
+	if (!app.quiet)
+		warn("%llu messages from Redis shown",
+		    (unsigned long long)b->received);
+	return EXIT_OK;
+}
+
 /* ---- main -------------------------------------------------------------------- */
 
 static int
@@ -1046,24 +1783,61 @@ exit_code(enum stream_outcome o)
 	}
 }
 
+static int redis_failed;
+
+/* The one poll() loop: the stream, the Redis sink and the web server. */
 static void
 run_loop(void)
 {
-	struct pollfd fds[4];
-	double next_status = 0, next_stats = 0, now;
-	int n, timeout;
+	struct pollfd *fds = app.fds;
+	double next_status = 0, next_stats = 0, next_web = 0, now;
+	int ns, nr = 0, nw = 0, k, i, timeout, said_off = 0, off;
 
 	next_stats = mono_now() + (double)app.stats_every;
 	while (!stream_done(&app.stream)) {
-		stream_poll_fds(&app.stream, fds, &n, 4, &timeout);
+		if (app.redis_on) {
+			/* Backpressure and the switch: stop reading upstream
+			 * while the backlog is low on room or switched off
+			 * with --switch-pause; "off" alone ends the run. */
+			off = rsink_switch(&app.redis) == RSINK_SWITCH_OFF;
+			if (off && !app.switch_pause) {
+				if (!said_off)
+					log_line(&app, 1, "redis switch is off: "
+					    "stopping");
+				said_off = 1;
+				stream_stop(&app.stream);
+			} else if (off != said_off) {
+				log_line(&app, 1, off ? "redis switch is off: "
+				    "paused" : "redis switch is on: reading");
+				said_off = off;
+			}
+			stream_pause(&app.stream, (off && app.switch_pause) ||
+			    !rsink_room(&app.redis));
+		}
+		stream_poll_fds(&app.stream, fds, &ns, 1, &timeout);
+		k = ns;
+		if (app.redis_on) {
+			nr = rsink_poll_fds(&app.redis, fds + k,
+			    app.nfds_cap - k, &timeout);
+			k += nr;
+		}
+		if (app.serve) {
+			nw = 0;
+			web_poll_fds(&app.web, fds + k, app.nfds_cap - k, &nw,
+			    &timeout);
+		}
 		if (fsink_flush(&app.out) < 0)
 			break;
 		/* Status line, --stats and time rotation tick once a second. */
 		if (timeout < 0 || timeout > 1000)
 			timeout = 1000;
-		if (timeout != 0 && poll(fds, (nfds_t)n, timeout) < 0 &&
-		    errno != EINTR)
-			die(EXIT_GENERIC, "poll:");
+		if ((timeout != 0 || k + nw > 0) &&
+		    poll(fds, (nfds_t)(k + nw), timeout) < 0) {
+			if (errno != EINTR)
+				die(EXIT_GENERIC, "poll:");
+			for (i = 0; i < k + nw; i++)
+				fds[i].revents = 0;
+		}
 		if (got_stop) {
 			got_stop = 0;
 			stream_stop(&app.stream);
@@ -1077,10 +1851,20 @@ run_loop(void)
 			if (fsink_reopen(&app.out) < 0)
 				break;
 		}
-		stream_step(&app.stream, fds, timeout == 0 ? 0 : n);
+		stream_step(&app.stream, fds, ns);
+		if (app.redis_on && rsink_step(&app.redis, fds + ns, nr) < 0) {
+			redis_failed = 1;
+			break;
+		}
+		if (app.serve)
+			web_step(&app.web, fds + ns + nr, nw);
 		if (fsink_tick(&app.out, time(NULL)) < 0)
 			break;
 		now = mono_now();
+		if (app.serve && now >= next_web) {
+			web_tick();
+			next_web = now + 1;
+		}
 		if (app.tty && now >= next_status) {
 			status_line(now);
 			next_status = now + 1;
@@ -1090,6 +1874,29 @@ run_loop(void)
 			next_stats = now + (double)app.stats_every;
 		}
 	}
+}
+
+/* At exit: everything queued for Redis is sent, or what is left said. */
+static int
+redis_finish(void)
+{
+	int rc = rsink_error(&app.redis);
+
+	if (rc == 0 && !redis_failed)
+		rc = rsink_flush_blocking(&app.redis, 10000);
+	if (rc < 0) {
+		warn("redis: %s%s%s; %llu messages acknowledged, %lu bytes not "
+		    "acknowledged", errstr(rc), rsink_errmsg(&app.redis)[0] ?
+		    ": " : "", rsink_errmsg(&app.redis),
+		    (unsigned long long)rsink_acked(&app.redis),
+		    (unsigned long)rsink_pending(&app.redis));
+	} else if (!app.quiet) {
+		warn("redis: %llu messages acknowledged, %llu dropped",
+		    (unsigned long long)rsink_acked(&app.redis),
+		    (unsigned long long)rsink_dropped(&app.redis));
+	}
+	rsink_close(&app.redis);
+	return rc < 0 ? EXIT_OUTPUT : EXIT_OK;
 }
 
 int
@@ -1108,7 +1915,20 @@ main(int argc, char **argv)
 	c->compressed = 1;
 	c->retry = -2;		/* "not given": preset or URL default */
 	c->connect_timeout_ms = CONF_CONNECT_TIMEOUT * 1000L;
+	if (argc > 1 && !strcmp(argv[1], "serve")) {
+		parse_args(argc - 1, argv + 1, c);
+		if (app.from_redis == NULL || app.serve == NULL || target)
+			die(EXIT_USAGE, "serve: want --from-redis "
+			    "redis://host[:port]/CHANNEL --serve [ADDR:]PORT");
+		sub_parse(app.from_redis);
+		app.tty = 0;
+		setup_signals();
+		setup_outputs();
+		return serve_loop();
+	}
 	parse_args(argc, argv, c);
+	if (app.from_redis)
+		die(EXIT_USAGE, "--from-redis belongs to 'sluice serve'");
 	if (rules_argv) {
 		/* Options may follow "rules" too ("sluice rules --api-base U
 		 * list"), then the verb and its arguments. */
@@ -1182,15 +2002,20 @@ main(int argc, char **argv)
 		die(EXIT_OUTPUT, "cannot open %s: %s", app.out_cfg.path,
 		    strerror(app.out.sys_errno));
 	setup_signals();
+	setup_outputs();
 	rc = stream_init(&app.stream, c);
 	if (rc < 0)
 		die(rc == STREAM_E_URL ? EXIT_USAGE : EXIT_GENERIC, "%s",
 		    stream_last_error(&app.stream));
 	run_loop();
-	fsink_close(&app.out);
 	if (app.tty)
 		fputs("\r\033[K", stderr);
 	code = exit_code(stream_outcome(&app.stream));
+	if (app.redis_on && redis_finish() != EXIT_OK)
+		code = EXIT_OUTPUT;
+	if (app.serve)
+		web_close(&app.web);
+	fsink_close(&app.out);
 	if (fsink_error(&app.out)) {
 		warn("cannot write %s: %s (%s); %llu messages written, the "
 		    "file ends on a message boundary", out_name(),

@@ -253,7 +253,7 @@ on_frame_message(struct stream *s, const char *p, size_t n)
 {
 	const struct stream_cfg *c = s->cfg;
 	struct msg *m = &s->msg;
-	int ntok;
+	int ntok, rc;
 
 	s->st.received++;
 	if (c->raw)
@@ -298,7 +298,10 @@ on_frame_message(struct stream *s, const char *p, size_t n)
 		s->st.duplicates++;
 		return 0;
 	}
-	return deliver(s, p, n, m);
+	s->ntok = ntok;
+	rc = deliver(s, p, n, m);
+	s->ntok = 0;
+	return rc;
 invalid:
 	if (c->validate) {
 		s->st.invalid++;
@@ -1184,6 +1187,10 @@ check_timeouts(struct stream *s)
 	}
 	if (s->replay)
 		return 0;	/* a file cannot stall */
+	if (s->paused && s->state != STREAM_ST_BACKOFF) {
+		s->t_last_rx = now;	/* a pause is not a stall */
+		return 0;
+	}
 	switch (s->state) {
 	case STREAM_ST_BACKOFF:
 		if (now >= s->t_wake) {
@@ -1229,10 +1236,15 @@ stream_poll_fds(struct stream *s, struct pollfd *fds, int *n, int cap,
 		return;
 	}
 	if (s->replay) {
-		*timeout_ms = 0;	/* a file is always readable */
+		*timeout_ms = s->paused ? -1 : 0;	/* a file is always
+							 * readable */
 		return;
 	}
-	if (cap > 0 && s->fd >= 0 && s->state != STREAM_ST_BACKOFF) {
+	if (s->paused && s->state != STREAM_ST_BACKOFF)	/* --max-time only */
+		d = s->cfg->max_time_ms > 0 ? s->t_start +
+		    s->cfg->max_time_ms : 0;
+	if (cap > 0 && s->fd >= 0 && s->state != STREAM_ST_BACKOFF &&
+	    !s->paused) {
 		fds[0].fd = s->fd;
 		fds[0].events = (short)net_events(s);
 		fds[0].revents = 0;
@@ -1259,9 +1271,12 @@ stream_step(struct stream *s, const struct pollfd *fds, int n)
 	if (check_timeouts(s))
 		return;
 	if (s->replay) {
-		replay_step(s);
+		if (!s->paused)
+			replay_step(s);
 		return;
 	}
+	if (s->paused && s->state != STREAM_ST_BACKOFF)
+		return;
 	if (n > 0 && fds[0].fd == s->fd && fds[0].revents)
 		net_step(s, fds[0].revents);
 	else if (s->state == STREAM_ST_CONNECT)
@@ -1351,6 +1366,36 @@ stream_init(struct stream *s, const struct stream_cfg *cfg)
 	}
 	net_start(s);
 	return 0;
+}
+
+void
+stream_pause(struct stream *s, int on)
+{
+	if (!on && s->paused)
+		s->t_last_rx = now_ms();	/* the stall clock restarts */
+	s->paused = on != 0;
+}
+
+void
+stream_restart(struct stream *s)
+{
+	if (s->state == STREAM_ST_DONE || s->replay)
+		return;
+	if (s->state == STREAM_ST_BODY && frame_pending(&s->frame))
+		s->st.truncated++;
+	sync_frame_counters(s);
+	net_close(s);
+	say(s, 1, "restarting the stream with a new request");
+	s->st.reconnects++;
+	s->halt = HALT_NONE;
+	net_start(s);
+}
+
+const struct json_tok *
+stream_tokens(const struct stream *s, int *ntok)
+{
+	*ntok = s->ntok;
+	return s->ntok > 0 ? s->toks : NULL;
 }
 
 void

@@ -192,6 +192,23 @@ void stream_step(struct stream *s, const struct pollfd *fds, int n);
  * from a flag checked by the caller: call from the loop, not a handler). */
 void stream_stop(struct stream *s);
 
+/* Backpressure: with on nonzero the stream stops reading upstream (the
+ * caller's output is full): stream_poll_fds() returns no upstream fd,
+ * stream_step() does not touch the connection, and the stall and connect
+ * deadlines are pushed forward while paused (a pause is not a stall).
+ * Limits, --max-time and stream_stop() still apply.  0 resumes. */
+void stream_pause(struct stream *s, int on);
+
+/* Drops the connection at once and connects again now (the caller
+ * changed cfg->body, e.g. new track keywords); counted as a reconnect.
+ * A partial message in hand is counted as truncated.  No effect on a
+ * stream that is done or reads a replay file. */
+void stream_restart(struct stream *s);
+
+/* The JSON tokens of the message being delivered: valid only during
+ * on_message, when its m is not NULL (*ntok 0 and NULL otherwise). */
+const struct json_tok *stream_tokens(const struct stream *s, int *ntok);
+
 int stream_done(const struct stream *s);
 enum stream_outcome stream_outcome(const struct stream *s);
 const struct stream_stats *stream_stats(const struct stream *s);
@@ -241,6 +258,7 @@ struct stream {
 	unsigned char framebuf[STREAM_FRAME_MAX];
 	struct json json;
 	struct json_tok toks[STREAM_TOKENS];
+	int ntok;			/* tokens of the message delivered */
 	struct msg msg;
 	int64_t body_left;		/* Content-Length framing */
 	int inflating, body_done;
@@ -254,6 +272,7 @@ struct stream {
 	uint64_t bytes_out;
 	int halt;			/* why the pipeline stopped */
 	int stop_requested;
+	int paused;			/* stream_pause() */
 
 	/* time and policy */
 	int64_t t_start, t_phase, t_last_rx, t_data_since, t_wake;

@@ -122,7 +122,8 @@ ENDPOINTS  (every response carries Date; streams are HTTP/1.1 chunked,
 
 SEND LOG  (--log FILE; one line per event, flushed at once)
   {"ev":"listen","port":P,"tls":bool,"pid":N}
-  {"ev":"open","conn":C,"stream":S,"path":..,"t":..}       stream starts
+  {"ev":"open","conn":C,"stream":S,"path":..,"track":[..],"t":..}
+                                                           stream starts
   {"ev":"close","conn":C,"stream":S,"method":..,"path":..,"status":200,
    "gzip":bool,"framing":"lines|length|sse|v2|ndjson","sent":[[a,b],..],
    "n":COUNT,"cut":SEQ|null,"limits":[[a,b],..],"deletes":[[a,b],..],
@@ -1235,7 +1236,8 @@ class Stream:
         with ST.lock:
             ST.active[self.num] = self
         ST.write_log({"ev": "open", "conn": c.num, "stream": self.num,
-                      "path": self.req.path, "t": self.t_open})
+                      "path": self.req.path, "track": list(self.track),
+                      "t": self.t_open})
         keep = False
         try:
             c.write(("\r\n".join(h) + "\r\n\r\n").encode())

@@ -325,6 +325,9 @@ def cmd_fanout(port, pid, n):
 
 
 def cmd_browser(port, png, frag=""):
+    # WEB_NO_INJECT=1: the feed carries no <script>/<img> texts (sluice
+    # capturing test/streamd), so do not wait for them.
+    inject = not os.environ.get("WEB_NO_INJECT")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         print("skip: no chromium")
@@ -409,7 +412,8 @@ def cmd_browser(port, png, frag=""):
                 first = st
             if first and st.get("stats", 0) >= first["stats"] + 2 and \
                     st.get("msgs", 0) > first["msgs"] and st.get("points", 0) > 0 \
-                    and st.get("script_text", 0) > 0 and st.get("img_text", 0) > 0:
+                    and (not inject or (st.get("script_text", 0) > 0
+                                        and st.get("img_text", 0) > 0)):
                 break
             time.sleep(0.25)
         time.sleep(0.6)         # let a few points fade in for the picture
@@ -427,7 +431,7 @@ def cmd_browser(port, png, frag=""):
             errs.append("counters did not advance")
         if st.get("points", 0) < 1 or st.get("coast", 0) < 100:
             errs.append("no points / coastline on the map")
-        if st.get("script_text", 0) < 1 or st.get("img_text", 0) < 1:
+        if inject and (st.get("script_text", 0) < 1 or st.get("img_text", 0) < 1):
             errs.append("<script>/<img> text not shown as text")
         if st.get("pwned") or st.get("imgs") or st.get("scripts") != 1:
             errs.append("injected markup was interpreted")
@@ -437,8 +441,9 @@ def cmd_browser(port, png, frag=""):
         if errs:
             fail("; ".join(errs) + " -- " + json.dumps(st))
         print("ok: %s: %d messages, %d geotagged, %d points on the map, "
-              "%d stats events; <script> shown as text; screenshot %s" %
+              "%d stats events; %s; screenshot %s" %
               (st["state"], st["msgs"], st["geo"], st["points"], st["stats"],
+               "<script> shown as text" if inject else "no markup run",
                png))
     finally:
         p.terminate()
