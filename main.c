@@ -1385,6 +1385,7 @@ setup_outputs(void)
 		struct web_cfg *w = &app.wcfg;
 		unsigned nc = app.serve_clients ? app.serve_clients : 16;
 
+		app.cfg.classify = 1;	/* the page shows user and text */
 		if (web_split_listen(app.serve, app.serve_addr,
 		    sizeof app.serve_addr, app.serve_port,
 		    sizeof app.serve_port) < 0)

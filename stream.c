@@ -247,6 +247,50 @@ control(struct stream *s, const char *p, size_t n, const struct msg *m)
 	}
 }
 
+/* Whether a message must be parsed.  Always when something needs the
+ * whole message understood (--json, --has, --only, the id ring, a caller
+ * that asked for every message classified).  Otherwise only when its first
+ * key says it may be a control message or a delete notice: those are
+ * single-key objects, so the first key names them, and the tweets that
+ * make up the bulk of a stream go out unparsed. */
+static size_t
+skip_ws(const char *p, size_t n, size_t i)
+{
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return i;
+}
+
+static int
+needs_parse(const struct stream_cfg *c, const char *p, size_t n)
+{
+	static const char *const keys[] = {
+		"limit", "disconnect", "warning", "errors", "delete",
+		"scrub_geo", "status_withheld", "user_withheld"
+	};
+	size_t i = 0, k, len;
+	const char *q;
+
+	if (c->validate || c->has_path || c->only_geo || c->dedupe ||
+	    c->classify)
+		return 1;
+	i = skip_ws(p, n, 0);
+	if (i >= n || p[i] != '{')
+		return 0;	/* not an object: nothing to act on */
+	i = skip_ws(p, n, i + 1);
+	if (i >= n || p[i] != '"')
+		return 0;
+	q = memchr(p + i + 1, '"', n - i - 1);
+	if (q == NULL)
+		return 0;
+	len = (size_t)(q - (p + i + 1));
+	for (k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		if (strlen(keys[k]) == len && !memcmp(keys[k], p + i + 1, len))
+			return 1;
+	return 0;
+}
+
 /* One complete message from the framer.  Returns 1 to stop the pipeline. */
 static int
 on_frame_message(struct stream *s, const char *p, size_t n)
@@ -256,7 +300,7 @@ on_frame_message(struct stream *s, const char *p, size_t n)
 	int ntok, rc;
 
 	s->st.received++;
-	if (c->raw)
+	if (c->raw || !needs_parse(c, p, n))
 		return deliver(s, p, n, NULL);
 	ntok = json_parse(&s->json, p, n, s->toks, STREAM_TOKENS);
 	if (ntok == JSON_E_TOKENS) {

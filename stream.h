@@ -143,6 +143,9 @@ struct stream_cfg {
 	const char *has_path;		/* deliver only with this key path */
 	int only_geo;
 	int dedupe;			/* drop repeated ids */
+	int classify;			/* parse every message for on_message
+					 * (else: only possible control
+					 * messages; tweets get m == NULL) */
 	uint64_t max_messages;		/* 0: no limit */
 	uint64_t max_bytes;		/* delivered bytes; 0: none */
 	long max_time_ms;		/* 0: none */

@@ -215,6 +215,7 @@ sleep 2.5	# longer than --stall: a paused stream is not stalled
 redis_start kill "$P" $AOF
 wait "$D"; rc=$?
 t_ok "kill: exit 0" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || tail -n 15 "$T_TMP/kill.err" | sed 's/^/    /'
 redis-cli -p "$P" --raw LRANGE kq 0 -1 >"$T_TMP/kq"
 useqs "$T_TMP/kq" >"$T_TMP/kq.uniq"
 $PY $LOG "$SD_LOG" seqs | head -n 6000 | sort -n >"$T_TMP/kq.want"

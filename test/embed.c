@@ -39,6 +39,7 @@ main(int argc, char **argv)
 	memset(&cfg, 0, sizeof cfg);
 	cfg.url = argc > 1 ? argv[1] : "http://127.0.0.1:8080/stream/500";
 	cfg.compressed = 1;
+	cfg.classify = 1;		/* we look at m->kind */
 	cfg.stall_ms = 90000;
 	cfg.connect_timeout_ms = 10000;
 	cfg.retry = 3;			/* reconnects before giving up */
