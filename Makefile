@@ -60,7 +60,7 @@ sock.o: sock.c sock.h config.mk
 tls.o: tls.c tls.h config.mk
 sinkfile.o: sinkfile.c sinkfile.h config.mk
 sinkredis.o: sinkredis.c sinkredis.h resp.h config.mk
-web.o: web.c web.h webdata.h config.mk
+web.o: web.c web.h webdata.h oauth.h config.mk
 webpage.o: webpage.c webdata.h config.mk
 webcoast.o: webcoast.c webdata.h config.mk
 
@@ -109,11 +109,13 @@ test/test_sinkredis: test/test_sinkredis.c test/t.h sinkredis.o resp.o
 test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o tls.o
 	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o tls.o \
 		$(LDFLAGS) $(SLUICE_LIBS)
-test/test_web: test/test_web.c test/t.h web.o webpage.o webcoast.o
-	$(TESTCC) -o $@ test/test_web.c web.o webpage.o webcoast.o $(LDFLAGS) \
+test/test_web: test/test_web.c test/t.h web.o webpage.o webcoast.o oauth.o
+	$(TESTCC) -o $@ test/test_web.c web.o webpage.o webcoast.o oauth.o \
+		$(LDFLAGS) \
 		$(SLUICE_LIBS)
-test/webdrv: test/webdrv.c web.o webpage.o webcoast.o
-	$(TESTCC) -o $@ test/webdrv.c web.o webpage.o webcoast.o $(LDFLAGS) \
+test/webdrv: test/webdrv.c web.o webpage.o webcoast.o oauth.o
+	$(TESTCC) -o $@ test/webdrv.c web.o webpage.o webcoast.o oauth.o \
+		$(LDFLAGS) \
 		$(SLUICE_LIBS)
 test/test_sock: test/test_sock.c test/t.h sock.o
 	$(TESTCC) -o $@ test/test_sock.c sock.o $(LDFLAGS)

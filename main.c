@@ -469,50 +469,63 @@ log_line(void *arg, int level, const char *text)
 		fprintf(stderr, "%s: %s\n", argv0, text);
 }
 
+/* The counters as "name=value ..." (json 0) or a JSON object without its
+ * closing brace (json 1), in the order the man page lists them.  Returns
+ * the length, or 0 if cap is too small. */
+static size_t
+format_counters(char *buf, size_t cap, int json)
+{
+	const struct stream_stats *s = stream_stats(&app.stream);
+	const struct {
+		const char *name;
+		uint64_t v;
+	} c[] = {
+		{ "received", s->received }, { "written", s->written },
+		{ "keepalives", s->keepalives }, { "deletes", s->deletes },
+		{ "limited", s->limited }, { "control", s->control },
+		{ "oversize", s->oversize }, { "truncated", s->truncated },
+		{ "duplicates", s->duplicates }, { "invalid", s->invalid },
+		{ "filtered", s->filtered }, { "reconnects", s->reconnects },
+		{ "bytes_wire", s->bytes_wire },
+		{ "bytes_decoded", s->bytes_decoded },
+	};
+	size_t i, len = 0;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		int n = snprintf(buf + len, cap - len, json ?
+		    "%s\"%s\":%llu" : "%s%s=%llu", i == 0 ? (json ? "{" :
+		    "") : (json ? "," : " "), c[i].name,
+		    (unsigned long long)c[i].v);
+
+		if (n < 0 || (size_t)n >= cap - len)
+			return 0;
+		len += (size_t)n;
+	}
+	return len;
+}
+
 static void
 print_stats(FILE *f, const char *prefix)
 {
-	const struct stream_stats *s = stream_stats(&app.stream);
+	char line[640];
 
-	fprintf(f, "%sreceived=%llu written=%llu keepalives=%llu deletes=%llu "
-	    "limited=%llu control=%llu oversize=%llu truncated=%llu "
-	    "duplicates=%llu invalid=%llu filtered=%llu reconnects=%llu "
-	    "bytes_wire=%llu bytes_decoded=%llu elapsed=%.3f\n", prefix,
-	    (unsigned long long)s->received, (unsigned long long)s->written,
-	    (unsigned long long)s->keepalives, (unsigned long long)s->deletes,
-	    (unsigned long long)s->limited, (unsigned long long)s->control,
-	    (unsigned long long)s->oversize, (unsigned long long)s->truncated,
-	    (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
-	    (unsigned long long)s->filtered,
-	    (unsigned long long)s->reconnects,
-	    (unsigned long long)s->bytes_wire,
-	    (unsigned long long)s->bytes_decoded, mono_now() - t_begin);
+	if (format_counters(line, sizeof line, 0))
+		fprintf(f, "%s%s elapsed=%.3f\n", prefix, line,
+		    mono_now() - t_begin);
 }
 
 static void
 write_stats_json(void)
 {
-	const struct stream_stats *s = stream_stats(&app.stream);
+	char j[640];
 	FILE *f = fopen(app.stats_json, "w");
 
 	if (f == NULL) {
 		warn("cannot write %s:", app.stats_json);
 		return;
 	}
-	fprintf(f, "{\"received\":%llu,\"written\":%llu,\"keepalives\":%llu,"
-	    "\"deletes\":%llu,\"limited\":%llu,\"control\":%llu,"
-	    "\"oversize\":%llu,\"truncated\":%llu,\"duplicates\":%llu,"
-	    "\"invalid\":%llu,\"filtered\":%llu,\"reconnects\":%llu,"
-	    "\"bytes_wire\":%llu,\"bytes_decoded\":%llu}\n",
-	    (unsigned long long)s->received, (unsigned long long)s->written,
-	    (unsigned long long)s->keepalives, (unsigned long long)s->deletes,
-	    (unsigned long long)s->limited, (unsigned long long)s->control,
-	    (unsigned long long)s->oversize, (unsigned long long)s->truncated,
-	    (unsigned long long)s->duplicates, (unsigned long long)s->invalid,
-	    (unsigned long long)s->filtered,
-	    (unsigned long long)s->reconnects,
-	    (unsigned long long)s->bytes_wire,
-	    (unsigned long long)s->bytes_decoded);
+	if (format_counters(j, sizeof j, 1))
+		fprintf(f, "%s}\n", j);
 	if (fclose(f) != 0)
 		warn("cannot write %s:", app.stats_json);
 }
@@ -1315,34 +1328,27 @@ on_track(void *arg, const char *kw, size_t len)
 static void
 web_tick(void)
 {
-	const struct stream_stats *s = stream_stats(&app.stream);
-	char j[640];
+	char j[768];
+	size_t len;
 	int n;
 
-	if (app.from_redis)
+	if (app.from_redis) {
 		n = snprintf(j, sizeof j, "{\"received\":%llu,\"written\":%llu,"
 		    "\"reconnects\":0,\"source\":\"redis\"}",
 		    (unsigned long long)app.sub.received,
 		    (unsigned long long)app.sub.received);
-	else
-		n = snprintf(j, sizeof j, "{\"received\":%llu,\"written\":%llu,"
-		    "\"reconnects\":%llu,\"filtered\":%llu,\"deletes\":%llu,"
-		    "\"keepalives\":%llu,\"bytes_wire\":%llu,"
-		    "\"redis_acked\":%llu,\"redis_dropped\":%llu,"
+	} else {
+		len = format_counters(j, sizeof j, 1);
+		n = len == 0 ? -1 : (int)len + snprintf(j + len, sizeof j - len,
+		    ",\"redis_acked\":%llu,\"redis_dropped\":%llu,"
 		    "\"redis_pending\":%lu}",
-		    (unsigned long long)s->received,
-		    (unsigned long long)s->written,
-		    (unsigned long long)s->reconnects,
-		    (unsigned long long)s->filtered,
-		    (unsigned long long)s->deletes,
-		    (unsigned long long)s->keepalives,
-		    (unsigned long long)s->bytes_wire,
 		    (unsigned long long)(app.redis_on ?
 		    rsink_acked(&app.redis) : 0),
 		    (unsigned long long)(app.redis_on ?
 		    rsink_dropped(&app.redis) : 0),
 		    (unsigned long)(app.redis_on ?
 		    rsink_pending(&app.redis) : 0));
+	}
 	if (n > 0 && (size_t)n < sizeof j)
 		web_stats(&app.web, j, (size_t)n);
 }

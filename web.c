@@ -11,6 +11,7 @@
 
 #include <bearssl.h>
 
+#include "oauth.h"
 #include "web.h"
 #include "webdata.h"
 
@@ -106,42 +107,11 @@ putnum(struct out *o, uint64_t v)
 	put(o, b, put_u64(b, v));
 }
 
-/* ---- base64 and the WebSocket accept key ---------------------------- */
+/* ---- the WebSocket accept key ------------------------------------------- */
 
+/* The base64 alphabet, to check a client's key (oauth.c encodes). */
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static size_t
-base64(char *out, const unsigned char *p, size_t n)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i + 2 < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 |
-		    p[i + 2];
-
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = b64[v >> 6 & 63];
-		out[o++] = b64[v & 63];
-	}
-	if (n - i == 1) {
-		uint32_t v = (uint32_t)p[i] << 16;
-
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = '=';
-		out[o++] = '=';
-	} else if (n - i == 2) {
-		uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = b64[v >> 6 & 63];
-		out[o++] = '=';
-	}
-	return o;
-}
 
 int
 web_ws_accept(const char *key, size_t n, char out[29])
@@ -162,9 +132,8 @@ web_ws_accept(const char *key, size_t n, char out[29])
 	br_sha1_update(&sc, key, n);
 	br_sha1_update(&sc, WS_GUID, sizeof WS_GUID - 1);
 	br_sha1_out(&sc, h);
-	i = base64(out, h, sizeof h);
-	out[i] = '\0';
-	return 0;
+	/* 20 bytes: 28 characters and the NUL, which out[29] holds. */
+	return oauth_base64(h, sizeof h, out, 29, &i) < 0 ? WEB_E_WS_KEY : 0;
 }
 
 /* ---- request head parser ------------------------------------------------- */
