@@ -9,7 +9,8 @@ include config.mk
 # compile on its own against its own header (make lint checks it).
 VENDOR = http chunk oauth frame json msg resp inflate sock tls
 # The tool around them.
-TOOLOBJ = errstr.o cred.o sinkfile.o sinkredis.o web.o webpage.o webcoast.o
+TOOLOBJ = errstr.o cred.o preset.o sinkfile.o sinkredis.o web.o webpage.o \
+	webcoast.o
 OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o inflate.o sock.o \
 	tls.o stream.o $(TOOLOBJ)
 
@@ -41,11 +42,12 @@ sluice: main.o $(OBJ)
 	$(CC) $(SLUICE_CFLAGS) -c -o $@ $<
 
 HDRS = http.h chunk.h oauth.h cred.h frame.h json.h msg.h resp.h inflate.h \
-	sock.h tls.h sinkfile.h sinkredis.h web.h stream.h errstr.h
+	sock.h tls.h sinkfile.h sinkredis.h web.h stream.h errstr.h preset.h
 main.o: main.c config.h $(HDRS) config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 stream.o: stream.c $(HDRS) config.mk
+preset.o: preset.c $(HDRS) config.mk
 errstr.o: errstr.c $(HDRS) config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk

@@ -10,7 +10,5 @@
 #define CONF_OUT_BUF 65536		/* output buffer */
 #define CONF_CONNECT_TIMEOUT 10		/* seconds */
 #define CONF_STALL 90			/* seconds, generic URLs */
-#define CONF_OAUTH_SLOTS 96		/* OAuth parameters (track terms...) */
-#define CONF_OAUTH_SCRATCH 12288	/* OAuth encoding space */
 
 #endif

@@ -20,6 +20,7 @@
 #include "cred.h"
 #include "errstr.h"
 #include "oauth.h"
+#include "preset.h"
 #include "resp.h"
 #include "sinkfile.h"
 #include "sinkredis.h"
@@ -43,7 +44,6 @@ enum {
 	EXIT_HTTP = 8
 };
 
-enum preset { P_NONE, P_FILTER, P_SAMPLE, P_X_STREAM, P_X_SAMPLE };
 
 #define MAX_FIELDS 32
 
@@ -52,26 +52,16 @@ static struct app {
 	struct stream stream;
 	struct stream_cfg cfg;
 	struct tls_anchors anchors;	/* only https uses it */
-	struct cred cred;
-	struct oauth oauth;
-	struct oauth_param oauth_slots[CONF_OAUTH_SLOTS];
-	char oauth_scratch[CONF_OAUTH_SCRATCH];
+	struct preset preset;		/* URL, body, credentials, signing */
+	struct preset_opts popts;
+	enum preset_kind kind;
 	struct fsink out;
 	struct fsink_cfg out_cfg;
-	char url[2048];
-	char body[4096];
 	const char *fields[MAX_FIELDS];
 	size_t nfields;
-	enum preset preset;
-	const char *api_base;
-	const char *track, *follow, *locations, *language, *tweet_fields,
-	    *expansions, *user_fields, *place_fields;
-	long backfill;
-	int delimited;
 	int verbose, quiet, tty;
 	long stats_every;
 	const char *stats_json;
-	const char *cred_file;
 	const char *data;
 	int record_fd;
 	int64_t last_status;
@@ -261,11 +251,9 @@ version(void)
 	    (unsigned long)sizeof a->stream.chunk,
 	    (unsigned long)sizeof a->stream.toks,
 	    (unsigned long)sizeof a->stream.ids);
-	printf("  trust anchors %lu (https only), output %lu, credentials %lu, "
-	    "oauth %lu\n", (unsigned long)sizeof a->anchors,
-	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->cred,
-	    (unsigned long)(sizeof a->oauth + sizeof a->oauth_slots +
-	    sizeof a->oauth_scratch));
+	printf("  trust anchors %lu (https only), output %lu, preset "
+	    "(credentials, OAuth) %lu\n", (unsigned long)sizeof a->anchors,
+	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->preset);
 	printf("  redis %lu (+ backlog, %lu by default, only with a Redis "
 	    "mode), web %lu\n  (+ %lu per viewer and %lu of ring, only with "
 	    "--serve)\n", (unsigned long)sizeof a->redis,
@@ -584,200 +572,6 @@ setup_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* ---- credentials and presets --------------------------------------------- */
-
-/* stream_auth_fn for the v1.1 presets: a fresh nonce and timestamp on
- * every connect, with the clock skew the engine learned from Date. */
-static int
-auth_oauth(void *arg, const char *method, const char *url,
-    const unsigned char *body, size_t body_len, char *out, size_t cap)
-{
-	struct oauth_cred oc;
-	size_t len;
-	int rc;
-
-	(void)arg;
-	cred_oauth(&app.cred, &oc);
-	oauth_set_skew(&app.oauth, stream_clock_skew(&app.stream));
-	if (cap < 16)
-		return OAUTH_E_SPACE;
-	memcpy(out, "Authorization: ", 15);
-	rc = oauth_sign(&app.oauth, &oc, method, url, body, body_len,
-	    out + 15, cap - 15, &len);
-	return rc < 0 ? rc : 0;
-}
-
-static int
-auth_bearer(void *arg, const char *method, const char *url,
-    const unsigned char *body, size_t body_len, char *out, size_t cap)
-{
-	size_t len;
-	int rc;
-
-	(void)arg;
-	(void)method;
-	(void)url;
-	(void)body;
-	(void)body_len;
-	if (cap < 16)
-		return OAUTH_E_SPACE;
-	memcpy(out, "Authorization: ", 15);
-	rc = oauth_bearer(app.cred.bearer_token, out + 15, cap - 15, &len);
-	return rc < 0 ? rc : 0;
-}
-
-/* Appends "&name=encoded(value)" (or "?name=" first) to dst. */
-static void
-add_param(char *dst, size_t cap, int *first, char sep0, const char *name,
-    const char *value)
-{
-	size_t n = strlen(dst), len;
-
-	if (value == NULL)
-		return;
-	if (n + strlen(name) + 2 >= cap)
-		die(EXIT_USAGE, "request parameters too long");
-	if (!*first)
-		dst[n++] = '&';
-	else if (sep0)
-		dst[n++] = sep0;
-	*first = 0;
-	memcpy(dst + n, name, strlen(name));
-	n += strlen(name);
-	dst[n++] = '=';
-	dst[n] = '\0';
-	if (oauth_pct_encode((const unsigned char *)value, strlen(value),
-	    dst + n, cap - n, &len) < 0)
-		die(EXIT_USAGE, "request parameter %s too long", name);
-	dst[n + len] = '\0';
-}
-
-/* Loads credentials (environment, then --credentials FILE over it) and
- * checks the kind the preset needs; dies with what to set otherwise. */
-static void
-need_cred(int bearer)
-{
-	char msg[CRED_MSG_MAX], red[64];
-	int rc;
-
-	cred_init(&app.cred);
-	if (cred_from_env(&app.cred, msg, sizeof msg) < 0)
-		die(EXIT_USAGE, "%s", msg);
-	if (app.cred_file && cred_from_file(&app.cred, app.cred_file, msg,
-	    sizeof msg) < 0)
-		die(EXIT_USAGE, "%s", msg);
-	rc = cred_check(&app.cred, msg, sizeof msg);
-	if (bearer && !app.cred.bearer_token[0])
-		die(EXIT_AUTH, "x: presets need a Bearer token: set "
-		    "SLUICE_BEARER_TOKEN or bearer_token in --credentials");
-	if (!bearer && rc != 2)
-		die(EXIT_AUTH, "twitter: presets need OAuth 1.0a credentials "
-		    "(%s): set SLUICE_CONSUMER_KEY, SLUICE_CONSUMER_SECRET, "
-		    "SLUICE_TOKEN and SLUICE_TOKEN_SECRET (or --credentials "
-		    "FILE)", msg);
-	if (app.verbose)
-		warn("using %s %s", bearer ? "bearer token" : "consumer key",
-		    cred_redact(bearer ? app.cred.bearer_token :
-		    app.cred.consumer_key, red, sizeof red));
-	if (!bearer && oauth_init(&app.oauth, app.oauth_slots,
-	    CONF_OAUTH_SLOTS, app.oauth_scratch, sizeof app.oauth_scratch) < 0)
-		die(EXIT_GENERIC, "no entropy source for OAuth nonces: %s",
-		    errstr(OAUTH_E_SEED));
-}
-
-/* The twitter:filter form body from the options (and /track). */
-static void
-filter_body(struct stream_cfg *c)
-{
-	int first = 1;
-
-	app.body[0] = '\0';
-	add_param(app.body, sizeof app.body, &first, '\0', "track",
-	    app.track);
-	add_param(app.body, sizeof app.body, &first, '\0', "follow",
-	    app.follow);
-	add_param(app.body, sizeof app.body, &first, '\0', "locations",
-	    app.locations);
-	add_param(app.body, sizeof app.body, &first, '\0', "language",
-	    app.language);
-	add_param(app.body, sizeof app.body, &first, '\0', "stall_warnings",
-	    "true");
-	if (app.delimited)
-		add_param(app.body, sizeof app.body, &first, '\0',
-		    "delimited", "length");
-	c->method = "POST";
-	c->body = (const unsigned char *)app.body;
-	c->body_len = strlen(app.body);
-}
-
-static void
-setup_preset(struct stream_cfg *c)
-{
-	const char *base = app.api_base;
-	int first = 1;
-
-	if (app.preset == P_FILTER || app.preset == P_SAMPLE) {
-		if (base == NULL)
-			base = "https://stream.twitter.com";
-		if (app.preset == P_FILTER && !app.track && !app.follow &&
-		    !app.locations)
-			die(EXIT_USAGE, "twitter:filter needs --track, --follow "
-			    "or --locations");
-		need_cred(0);
-		c->auth = auth_oauth;
-		if (app.preset == P_FILTER) {
-			snprintf(app.url, sizeof app.url,
-			    "%s/1.1/statuses/filter.json", base);
-			filter_body(c);
-		} else {
-			snprintf(app.url, sizeof app.url,
-			    "%s/1.1/statuses/sample.json", base);
-			add_param(app.url, sizeof app.url, &first, '?',
-			    "stall_warnings", "true");
-			add_param(app.url, sizeof app.url, &first, '?',
-			    "language", app.language);
-			if (app.delimited)
-				add_param(app.url, sizeof app.url, &first, '?',
-				    "delimited", "length");
-		}
-		if (c->stall_ms == 0)
-			c->stall_ms = 90 * 1000;
-	} else {
-		char bf[24];
-
-		if (base == NULL)
-			base = "https://api.twitter.com";
-		need_cred(1);
-		c->auth = auth_bearer;
-		snprintf(app.url, sizeof app.url, "%s/2/tweets/%s", base,
-		    app.preset == P_X_STREAM ? "search/stream" :
-		    "sample/stream");
-		add_param(app.url, sizeof app.url, &first, '?',
-		    "tweet.fields", app.tweet_fields);
-		add_param(app.url, sizeof app.url, &first, '?',
-		    "expansions", app.expansions);
-		add_param(app.url, sizeof app.url, &first, '?',
-		    "user.fields", app.user_fields);
-		add_param(app.url, sizeof app.url, &first, '?',
-		    "place.fields", app.place_fields);
-		if (app.backfill > 0) {
-			snprintf(bf, sizeof bf, "%ld", app.backfill);
-			add_param(app.url, sizeof app.url, &first, '?',
-			    "backfill_minutes", bf);
-			c->dedupe = 1;
-		}
-		/* v2 sends a keep-alive every 20 s, often a little late. */
-		if (c->stall_ms == 0)
-			c->stall_ms = 30 * 1000;
-	}
-	c->url = app.url;
-	if (c->retry == -2)
-		c->retry = -1;
-	if (c->insecure && !getenv("SLUICE_FORCE_INSECURE"))
-		die(EXIT_USAGE, "-k/--insecure is refused with presets: they "
-		    "carry credentials (set SLUICE_FORCE_INSECURE=1 to force)");
-}
-
 /* ---- options ---------------------------------------------------------------- */
 
 enum {
@@ -967,40 +761,40 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 			c->compressed = 0;
 			break;
 		case OPT_API_BASE:
-			app.api_base = arg;
+			app.popts.api_base = arg;
 			break;
 		case OPT_TRACK:
-			app.track = arg;
+			app.popts.track = arg;
 			break;
 		case OPT_FOLLOW:
-			app.follow = arg;
+			app.popts.follow = arg;
 			break;
 		case OPT_LOCATIONS:
-			app.locations = arg;
+			app.popts.locations = arg;
 			break;
 		case OPT_LANGUAGE:
-			app.language = arg;
+			app.popts.language = arg;
 			break;
 		case OPT_DELIMITED:
-			app.delimited = 1;
+			app.popts.delimited = 1;
 			break;
 		case OPT_FIELDS:
-			app.tweet_fields = arg;
+			app.popts.tweet_fields = arg;
 			break;
 		case OPT_EXPANSIONS:
-			app.expansions = arg;
+			app.popts.expansions = arg;
 			break;
 		case OPT_USER_FIELDS:
-			app.user_fields = arg;
+			app.popts.user_fields = arg;
 			break;
 		case OPT_PLACE_FIELDS:
-			app.place_fields = arg;
+			app.popts.place_fields = arg;
 			break;
 		case OPT_BACKFILL:
-			app.backfill = (long)parse_num("--backfill", arg, 1, 5);
+			app.popts.backfill = (long)parse_num("--backfill", arg, 1, 5);
 			break;
 		case OPT_CREDENTIALS:
-			app.cred_file = arg;
+			app.popts.cred_file = arg;
 			break;
 		case OPT_CACERT:
 			c->cacert = arg;
@@ -1183,117 +977,6 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 	}
 }
 
-/* ---- sluice rules: X API v2 filtered-stream rules ------------------------ */
-
-/* Appends s as a JSON string (quoted, escaped) to dst[0..cap). */
-static void
-json_quote(char *dst, size_t cap, const char *s)
-{
-	size_t n = strlen(dst);
-
-	if (n + 2 >= cap)
-		die(EXIT_USAGE, "rules: request too long");
-	dst[n++] = '"';
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		char esc[8];
-		size_t k;
-
-		if (ch == '"' || ch == '\\')
-			snprintf(esc, sizeof esc, "\\%c", ch);
-		else if (ch < 0x20)
-			snprintf(esc, sizeof esc, "\\u%04x", ch);
-		else
-			snprintf(esc, sizeof esc, "%c", ch);
-		k = strlen(esc);
-		if (n + k + 2 >= cap)
-			die(EXIT_USAGE, "rules: request too long");
-		memcpy(dst + n, esc, k);
-		n += k;
-	}
-	dst[n++] = '"';
-	dst[n] = '\0';
-}
-
-static void
-append(char *dst, size_t cap, const char *s)
-{
-	size_t n = strlen(dst), k = strlen(s);
-
-	if (n + k >= cap)
-		die(EXIT_USAGE, "rules: request too long");
-	memcpy(dst + n, s, k + 1);
-}
-
-/* "sluice rules list|add RULE [--tag T]|delete ID... [--dry-run]": one
- * request to the rules endpoint; the JSON reply goes to the output. */
-static void
-setup_rules(int argc, char **argv, struct stream_cfg *c)
-{
-	const char *base = app.api_base ? app.api_base :
-	    "https://api.twitter.com", *tag = NULL, *verb;
-	int i, dry = 0, nargs = 0;
-	const char *args[64];
-
-	if (argc < 1)
-		die(EXIT_USAGE, "rules: want list, add RULE or delete ID...");
-	verb = argv[0];
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--tag") && i + 1 < argc)
-			tag = argv[++i];
-		else if (!strcmp(argv[i], "--dry-run"))
-			dry = 1;
-		else if (nargs < 64)
-			args[nargs++] = argv[i];
-		else
-			die(EXIT_USAGE, "rules: too many arguments");
-	}
-	need_cred(1);
-	c->auth = auth_bearer;
-	snprintf(app.url, sizeof app.url, "%s/2/tweets/search/stream/rules%s",
-	    base, dry ? "?dry_run=true" : "");
-	app.body[0] = '\0';
-	if (!strcmp(verb, "list")) {
-		if (nargs)
-			die(EXIT_USAGE, "rules list takes no arguments");
-	} else if (!strcmp(verb, "add")) {
-		if (nargs != 1)
-			die(EXIT_USAGE, "rules add: want one RULE (quote it)");
-		append(app.body, sizeof app.body, "{\"add\":[{\"value\":");
-		json_quote(app.body, sizeof app.body, args[0]);
-		if (tag) {
-			append(app.body, sizeof app.body, ",\"tag\":");
-			json_quote(app.body, sizeof app.body, tag);
-		}
-		append(app.body, sizeof app.body, "}]}");
-	} else if (!strcmp(verb, "delete")) {
-		if (nargs == 0)
-			die(EXIT_USAGE, "rules delete: want rule IDs");
-		append(app.body, sizeof app.body, "{\"delete\":{\"ids\":[");
-		for (i = 0; i < nargs; i++) {
-			if (i)
-				append(app.body, sizeof app.body, ",");
-			json_quote(app.body, sizeof app.body, args[i]);
-		}
-		append(app.body, sizeof app.body, "]}}");
-	} else {
-		die(EXIT_USAGE, "rules: unknown command '%s' (list, add, "
-		    "delete)", verb);
-	}
-	if (app.body[0]) {
-		c->method = "POST";
-		c->body = (const unsigned char *)app.body;
-		c->body_len = strlen(app.body);
-		c->content_type = "application/json";
-	}
-	c->url = app.url;
-	c->raw = 1;
-	c->retry = 0;
-	c->framing = STREAM_FRAMING_LINES;
-	if (c->stall_ms == 0)
-		c->stall_ms = 30 * 1000L;
-}
-
 /* ---- web view and Redis: the parts of the loop around the stream -------- */
 
 /* POST /track with the right token: new keywords, the same stream.  Only
@@ -1304,19 +987,13 @@ on_track(void *arg, const char *kw, size_t len)
 	char msg[64 + WEB_TRACK_MAX];
 
 	(void)arg;
-	if (app.preset != P_FILTER || app.cfg.replay_path ||
+	if (app.kind != PRESET_FILTER || app.cfg.replay_path ||
 	    len == 0 || len >= sizeof app.track_kw)
-		return -1;
-	/* The body must fit: %-encoding at most triples a byte. */
-	if (3 * len + (app.follow ? 3 * strlen(app.follow) : 0) +
-	    (app.locations ? 3 * strlen(app.locations) : 0) +
-	    (app.language ? 3 * strlen(app.language) : 0) + 128 >=
-	    sizeof app.body)
 		return -1;
 	memcpy(app.track_kw, kw, len);
 	app.track_kw[len] = '\0';
-	app.track = app.track_kw;
-	filter_body(&app.cfg);
+	if (preset_set_track(&app.preset, app.track_kw, &app.cfg) < 0)
+		return -1;	/* the body would not fit: 400 */
 	snprintf(msg, sizeof msg, "web: new track keywords '%s'",
 	    app.track_kw);
 	log_line(&app, 1, msg);
@@ -1948,9 +1625,9 @@ main(int argc, char **argv)
 			int id = next_opt(rules_argc, rules_argv, &k, &arg);
 
 			if (id == OPT_API_BASE)
-				app.api_base = arg;
+				app.popts.api_base = arg;
 			else if (id == OPT_CREDENTIALS)
-				app.cred_file = arg;
+				app.popts.cred_file = arg;
 			else if (id == OPT_CACERT)
 				c->cacert = arg;
 			else if (id == OPT_VERBOSE)
@@ -1962,25 +1639,26 @@ main(int argc, char **argv)
 				    "apply", rules_argv[k]);
 			k++;
 		}
-		setup_rules(rules_argc - k, rules_argv + k, c);
+		app.popts.verbose = app.verbose;
+		rc = preset_rules(&app.preset, &app.popts, rules_argc - k,
+		    rules_argv + k, c);
+		if (rc != 0)
+			die(rc, "%s", app.preset.msg);
 		app.quiet = 1;
 		target = c->url;
 	}
 	if (target == NULL && c->replay_path == NULL)
 		usage();
-	if (target && !strcmp(target, "twitter:filter"))
-		app.preset = P_FILTER;
-	else if (target && !strcmp(target, "twitter:sample"))
-		app.preset = P_SAMPLE;
-	else if (target && !strcmp(target, "x:stream"))
-		app.preset = P_X_STREAM;
-	else if (target && !strcmp(target, "x:sample"))
-		app.preset = P_X_SAMPLE;
-	else if (target && strchr(target, ':') && !strstr(target, "://"))
+	app.kind = rules_argv ? PRESET_NONE : preset_lookup(target);
+	if (app.kind == PRESET_UNKNOWN)
 		die(EXIT_USAGE, "unknown preset '%s' (twitter:filter, "
 		    "twitter:sample, x:stream, x:sample)", target);
-	if (app.preset != P_NONE && c->replay_path == NULL) {
-		setup_preset(c);
+	if (app.kind != PRESET_NONE && c->replay_path == NULL) {
+		app.popts.verbose = app.verbose;
+		rc = preset_setup(&app.preset, app.kind, &app.popts,
+		    &app.stream, c);
+		if (rc != 0)
+			die(rc, "%s", app.preset.msg);
 	} else if (c->url == NULL) {
 		c->url = target;
 		if (c->retry == -2)
@@ -2035,6 +1713,6 @@ main(int argc, char **argv)
 		print_stats(stderr, "sluice: ");
 	if (app.stats_json)
 		write_stats_json();
-	cred_wipe(&app.cred);
+	preset_wipe(&app.preset);
 	return code;
 }
