@@ -24,8 +24,15 @@ TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
 	test/bench_inflate
 
+# 32-bit glibc targets (mipsel, armhf): 64-bit off_t and time_t, so files
+# past 2 GiB, readdir on 64-bit-cookie filesystems and dates past 2038 work
+# (doc/porting.md); no effect on 64-bit targets or musl.
+# build-deps/TRIPLET holds a cross target's archives when multiarch cannot
+# install them (test/deps.sh); a -L for a missing directory is harmless.
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
-	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+	-D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 \
+	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	-Lbuild-deps/$(CROSS_COMPILE:-=)
 SLUICE_LIBS = $(BEARSSL_LIBS) $(LDLIBS)
 
 all: deps sluice
@@ -146,6 +153,21 @@ check:
 		LDFLAGS="$(SANITIZE)" test
 	$(MAKE) FUZZTIME=$(CHECK_FUZZTIME) fuzz
 
+# ---- cross builds tested under qemu-user (test/cross.sh) -----------------
+ARCH = mipsel
+CROSS_ARCHS = mipsel armhf arm64 s390x
+cross-test:
+	@sh test/cross.sh $(ARCH) "$(TESTS)"
+cross-test-all:
+	@for a in $(CROSS_ARCHS); do \
+		sh test/cross.sh $$a "$(TESTS)" || exit 1; done
+
+# ---- static musl builds (test/static.sh): build-musl/, build-tiny/ ------
+static:
+	@sh test/static.sh static
+tiny:
+	@sh test/static.sh tiny
+
 # ---- fuzzing (clang + libFuzzer): FUZZTIME seconds per target ----------
 # Each target is differential (zlib, yajl) and splits its input.
 FUZZTIME = 60
@@ -227,7 +249,8 @@ dist: clean
 
 clean:
 	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) $(FUZZERS) test/*.o
-	rm -rf $(CHECKDIR) test/out test/__pycache__
+	rm -rf $(CHECKDIR) test/out test/__pycache__ build-mipsel build-armhf \
+		build-arm64 build-s390x build-musl build-tiny
 
 .PHONY: all deps test test-deps check fuzz lint bench demo install \
-	uninstall dist clean coast
+	uninstall dist clean coast cross-test cross-test-all static tiny
