@@ -18,7 +18,8 @@ TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_sinkfile test/test_sinkredis test/test_inflate test/test_web \
 	test/test_sock test/test_tls
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
-	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh
+	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
+	test/rtcless.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
 	test/tlsget
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
@@ -132,6 +133,10 @@ test/httpcat: test/httpcat.c http.o chunk.o errstr.o tls.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o tls.o \
 		$(LDFLAGS) $(SLUICE_LIBS)
 
+# malloc-counting LD_PRELOAD shim for test/noalloc.sh (glibc only).
+test/mallocshim.so: test/mallocshim.c
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -o $@ test/mallocshim.c -ldl
+
 test-deps:
 	@sh test/deps.sh test
 
@@ -151,6 +156,8 @@ check:
 		test/*.o && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
 		LDFLAGS="$(SANITIZE)" test
+	$(MAKE) sluice test/mallocshim.so
+	@sh test/run.sh test/noalloc.sh
 	$(MAKE) FUZZTIME=$(CHECK_FUZZTIME) fuzz
 
 # ---- cross builds tested under qemu-user (test/cross.sh) -----------------
@@ -167,6 +174,10 @@ static:
 	@sh test/static.sh static
 tiny:
 	@sh test/static.sh tiny
+
+# ---- sizes and memory (test/size.sh; SIZE_SECS shortens the capture) ----
+size:
+	@sh test/size.sh
 
 # ---- fuzzing (clang + libFuzzer): FUZZTIME seconds per target ----------
 # Each target is differential (zlib, yajl) and splits its input.
@@ -248,9 +259,10 @@ dist: clean
 	rm -rf sluice-$(VERSION)
 
 clean:
-	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) $(FUZZERS) test/*.o
+	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) $(FUZZERS) test/*.o \
+		test/mallocshim.so
 	rm -rf $(CHECKDIR) test/out test/__pycache__ build-mipsel build-armhf \
-		build-arm64 build-s390x build-musl build-tiny
+		build-arm64 build-s390x build-musl build-tiny build-size
 
 .PHONY: all deps test test-deps check fuzz lint bench demo install \
-	uninstall dist clean coast cross-test cross-test-all static tiny
+	uninstall dist clean coast cross-test cross-test-all static tiny size

@@ -13,4 +13,14 @@
 #define CONF_OAUTH_SLOTS 96		/* OAuth parameters (track terms...) */
 #define CONF_OAUTH_SCRATCH 12288	/* OAuth encoding space */
 
+/*
+ * Optional features, compiled in unless switched off here or with -D
+ * (`make tiny` switches all of them off to show the floor):
+ *   SLUICE_NO_WEB    no --serve web view (web.c, webpage.c, webcoast.c)
+ *   SLUICE_NO_REDIS  no --redis sink (sinkredis.c, resp.c)
+ *   SLUICE_NO_SSE    no --framing sse
+ *   SLUICE_NO_PROXY  no --proxy (HTTP CONNECT)
+ *   TLS_MINIMAL      ECDHE + AES-128-GCM only (see tls.h)
+ */
+
 #endif

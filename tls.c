@@ -866,26 +866,35 @@ static const br_x509_class xw_class = {
 static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+#ifndef TLS_MINIMAL
 	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+#endif
 };
 
 /*
  * What br_ssl_client_init_full() does, cut down to the suites above: it
  * would link every cipher, mode and key exchange BearSSL has (3DES, CBC,
- * CCM, static RSA and ECDH, TLS 1.0 PRF...), about 90 KiB that the suites
- * list never lets the engine use.  Certificate checks keep every hash and
- * both RSA and ECDSA.
+ * CCM, static RSA and ECDH, TLS 1.0 PRF...) that the suites list never
+ * lets the engine use (20 KiB of a static musl binary).  Certificate checks
+ * keep every hash and both RSA and ECDSA.  TLS_MINIMAL (tls.h) keeps only
+ * ECDHE + AES-128-GCM and SHA-1/SHA-256.
  */
 static void
 client_init(struct tls *t, const struct tls_config *cfg)
 {
+#ifndef TLS_MINIMAL
 	static const br_hash_class *const hashes[] = {
 		&br_md5_vtable, &br_sha1_vtable, &br_sha224_vtable,
 		&br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable
 	};
+#else
+	static const br_hash_class *const hashes[] = {
+		NULL, &br_sha1_vtable, NULL, &br_sha256_vtable, NULL, NULL
+	};
+#endif
 	br_ssl_engine_context *eng = &t->sc.eng;
 	int id;
 
@@ -906,9 +915,11 @@ client_init(struct tls *t, const struct tls_config *cfg)
 	}
 	br_ssl_engine_set_x509(eng, &t->xc.vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
-	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_aes_gcm(eng);
+#ifndef TLS_MINIMAL
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
 	br_ssl_engine_set_default_chapol(eng);
+#endif
 }
 
 int

@@ -38,7 +38,8 @@ binc=${blib%/build/libbearssl.a}/inc
 case $profile in
 static) dir=build-musl feat= ;;
 tiny) dir=build-tiny
-      feat="-DSLUICE_NO_WEB -DSLUICE_NO_REDIS -DSLUICE_NO_SSE -DSLUICE_NO_PROXY"
+      feat="-DSLUICE_NO_WEB -DSLUICE_NO_REDIS -DSLUICE_NO_SSE"
+      feat="$feat -DSLUICE_NO_PROXY -DTLS_MINIMAL"
       ;;
 *) echo "static.sh: static or tiny" >&2; exit 2 ;;
 esac
