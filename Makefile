@@ -19,7 +19,7 @@ TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_sock test/test_tls
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
 	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
-	test/rtcless.sh
+	test/rtcless.sh test/embed.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
 	test/tlsget
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
