@@ -24,16 +24,18 @@ i=0
 while [ ! -s "$T_TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 port=$(cat "$T_TMP/port")
 now=$(date +%s)
-# faketime is an LD_PRELOAD library: under `make check` ASan must accept
-# not being first.
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-export ASAN_OPTIONS
+# libfaketime's preload deadlocks an ASan build (as in test/tls.sh):
+# skipped under `make check`; `make test` runs it.
+if nm ./sluice 2>/dev/null | grep -q __asan_init; then
+	t_skip faked_clock "faketime preload vs ASan"
+	exit 0
+fi
 # The monotonic clock stays real: only the wall clock lacks an RTC.
 export FAKETIME_DONT_FAKE_MONOTONIC=1
 run() {	# TLS_TIME [OPTIONS...]
 	tt=$1
 	shift
-	faketime '1970-01-01 00:10:00' $SLUICE --cacert "$certs/ca.pem" \
+	timeout 60 faketime '1970-01-01 00:10:00' $SLUICE --cacert "$certs/ca.pem" \
 	    --api-base "https://localhost:$port" --track a,e --tls-time "$tt" \
 	    -v "$@" twitter:filter
 }
