@@ -20,14 +20,22 @@ TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_sock test/test_tls
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
 	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
-	test/e2e.sh test/e2e_redis.sh test/e2e_web.sh
+	test/e2e.sh test/e2e_redis.sh test/e2e_web.sh test/rtcless.sh \
+	test/embed.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
 	test/tlsget test/embed
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
 	test/bench_inflate
 
+# 32-bit glibc targets (mipsel, armhf): 64-bit off_t and time_t, so files
+# past 2 GiB, readdir on 64-bit-cookie filesystems and dates past 2038 work
+# (doc/porting.md); no effect on 64-bit targets or musl.
+# build-deps/TRIPLET holds a cross target's archives when multiarch cannot
+# install them (test/deps.sh); a -L for a missing directory is harmless.
 SLUICE_CFLAGS = -std=c99 -pedantic -D_POSIX_C_SOURCE=200809L -Wall -Wextra \
-	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+	-D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64 \
+	-DSLUICE_VERSION=\"$(VERSION)\" $(BEARSSL_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	-Lbuild-deps/$(CROSS_COMPILE:-=)
 SLUICE_LIBS = $(BEARSSL_LIBS) $(LDLIBS)
 
 all: deps sluice
@@ -132,6 +140,10 @@ test/httpcat: test/httpcat.c http.o chunk.o errstr.o tls.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o tls.o \
 		$(LDFLAGS) $(SLUICE_LIBS)
 
+# malloc-counting LD_PRELOAD shim for test/noalloc.sh (glibc only).
+test/mallocshim.so: test/mallocshim.c
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -o $@ test/mallocshim.c -ldl
+
 test-deps:
 	@sh test/deps.sh test
 
@@ -151,7 +163,28 @@ check:
 		test/*.o && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
 		LDFLAGS="$(SANITIZE)" test
+	$(MAKE) sluice test/mallocshim.so
+	@sh test/run.sh test/noalloc.sh
 	$(MAKE) FUZZTIME=$(CHECK_FUZZTIME) fuzz
+
+# ---- cross builds tested under qemu-user (test/cross.sh) -----------------
+ARCH = mipsel
+CROSS_ARCHS = mipsel armhf arm64 s390x
+cross-test:
+	@sh test/cross.sh $(ARCH) "$(TESTS)"
+cross-test-all:
+	@for a in $(CROSS_ARCHS); do \
+		sh test/cross.sh $$a "$(TESTS)" || exit 1; done
+
+# ---- static musl builds (test/static.sh): build-musl/, build-tiny/ ------
+static:
+	@sh test/static.sh static
+tiny:
+	@sh test/static.sh tiny
+
+# ---- sizes and memory (test/size.sh; SIZE_SECS shortens the capture) ----
+size:
+	@sh test/size.sh
 
 # ---- fuzzing (clang + libFuzzer): FUZZTIME seconds per target ----------
 # Each target is differential (zlib, yajl) and splits its input.
@@ -238,8 +271,9 @@ dist: clean
 
 clean:
 	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) $(FUZZERS) test/*.o \
-		test/rusage
-	rm -rf $(CHECKDIR) test/out test/__pycache__
+		test/rusage test/mallocshim.so
+	rm -rf $(CHECKDIR) test/out test/__pycache__ build-mipsel build-armhf \
+		build-arm64 build-s390x build-musl build-tiny build-size
 
 .PHONY: all deps test test-deps check fuzz lint bench demo install \
-	uninstall dist clean coast
+	uninstall dist clean coast cross-test cross-test-all static tiny size

@@ -11,4 +11,14 @@
 #define CONF_CONNECT_TIMEOUT 10		/* seconds */
 #define CONF_STALL 90			/* seconds, generic URLs */
 
+/*
+ * Optional features, compiled in unless switched off here or with -D
+ * (`make tiny` switches all of them off to show the floor):
+ *   SLUICE_NO_WEB    no --serve web view (web.c, webpage.c, webcoast.c)
+ *   SLUICE_NO_REDIS  no --redis sink (sinkredis.c, resp.c)
+ *   SLUICE_NO_SSE    no --framing sse
+ *   SLUICE_NO_PROXY  no --proxy (HTTP CONNECT)
+ *   TLS_MINIMAL      ECDHE + AES-128-GCM only (see tls.h)
+ */
+
 #endif

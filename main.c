@@ -502,19 +502,25 @@ print_stats(FILE *f, const char *prefix)
 		    mono_now() - t_begin);
 }
 
+/* Written with open/write from a stack buffer, not stdio: fopen would be
+ * the process's only heap allocation after start-up (test/noalloc.sh). */
 static void
 write_stats_json(void)
 {
 	char j[640];
-	FILE *f = fopen(app.stats_json, "w");
+	size_t n = format_counters(j, sizeof j - 2, 1);
+	int fd;
 
-	if (f == NULL) {
+	/* open/write, not stdio: fopen would allocate after start-up. */
+	fd = open(app.stats_json, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0) {
 		warn("cannot write %s:", app.stats_json);
 		return;
 	}
-	if (format_counters(j, sizeof j, 1))
-		fprintf(f, "%s}\n", j);
-	if (fclose(f) != 0)
+	memcpy(j + n, "}\n", 2);
+	if (n == 0 || write(fd, j, n + 2) != (ssize_t)(n + 2))
+		warn("cannot write %s:", app.stats_json);
+	if (close(fd) != 0)
 		warn("cannot write %s:", app.stats_json);
 }
 
@@ -819,8 +825,10 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 				c->framing = STREAM_FRAMING_LINES;
 			else if (!strcmp(arg, "length"))
 				c->framing = STREAM_FRAMING_LENGTH;
+#ifndef SLUICE_NO_SSE
 			else if (!strcmp(arg, "sse"))
 				c->framing = STREAM_FRAMING_SSE;
+#endif
 			else
 				die(EXIT_USAGE, "--framing: '%s' is not auto, "
 				    "lines, length or sse", arg);

@@ -866,11 +866,61 @@ static const br_x509_class xw_class = {
 static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 	BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+#ifndef TLS_MINIMAL
 	BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 	BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+#endif
 };
+
+/*
+ * What br_ssl_client_init_full() does, cut down to the suites above: it
+ * would link every cipher, mode and key exchange BearSSL has (3DES, CBC,
+ * CCM, static RSA and ECDH, TLS 1.0 PRF...) that the suites list never
+ * lets the engine use (20 KiB of a static musl binary).  Certificate checks
+ * keep every hash and both RSA and ECDSA.  TLS_MINIMAL (tls.h) keeps only
+ * ECDHE + AES-128-GCM and SHA-1/SHA-256.
+ */
+static void
+client_init(struct tls *t, const struct tls_config *cfg)
+{
+#ifndef TLS_MINIMAL
+	static const br_hash_class *const hashes[] = {
+		&br_md5_vtable, &br_sha1_vtable, &br_sha224_vtable,
+		&br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable
+	};
+#else
+	static const br_hash_class *const hashes[] = {
+		NULL, &br_sha1_vtable, NULL, &br_sha256_vtable, NULL, NULL
+	};
+#endif
+	br_ssl_engine_context *eng = &t->sc.eng;
+	int id;
+
+	br_ssl_client_zero(&t->sc);
+	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	br_x509_minimal_init(&t->xc, &br_sha256_vtable, cfg->ta,
+	    cfg->ta_count);
+	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
+	br_ssl_client_set_default_rsapub(&t->sc);
+	br_ssl_engine_set_default_rsavrfy(eng);
+	br_ssl_engine_set_default_ecdsa(eng);
+	br_x509_minimal_set_rsa(&t->xc, br_ssl_engine_get_rsavrfy(eng));
+	br_x509_minimal_set_ecdsa(&t->xc, br_ssl_engine_get_ec(eng),
+	    br_ssl_engine_get_ecdsa(eng));
+	for (id = br_md5_ID; id <= br_sha512_ID; id++) {
+		br_ssl_engine_set_hash(eng, id, hashes[id - 1]);
+		br_x509_minimal_set_hash(&t->xc, id, hashes[id - 1]);
+	}
+	br_ssl_engine_set_x509(eng, &t->xc.vtable);
+	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
+	br_ssl_engine_set_default_aes_gcm(eng);
+#ifndef TLS_MINIMAL
+	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
+	br_ssl_engine_set_default_chapol(eng);
+#endif
+}
 
 int
 tls_init(struct tls *t, const struct tls_config *cfg, unsigned char *iobuf,
@@ -892,10 +942,7 @@ tls_init(struct tls *t, const struct tls_config *cfg, unsigned char *iobuf,
 	t->now = cfg->now;
 	t->iobuf = iobuf;
 	t->iobuf_len = iobuf_len;
-	br_ssl_client_init_full(&t->sc, &t->xc, cfg->ta, cfg->ta_count);
-	br_ssl_engine_set_versions(&t->sc.eng, BR_TLS12, BR_TLS12);
-	br_ssl_engine_set_suites(&t->sc.eng, suites,
-	    sizeof suites / sizeof suites[0]);
+	client_init(t, cfg);
 	br_ssl_engine_set_buffer(&t->sc.eng, iobuf, iobuf_len,
 	    iobuf_len >= BR_SSL_BUFSIZE_BIDI);
 	t->xw.vtable = &xw_class;

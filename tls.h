@@ -74,6 +74,10 @@
 #include <stdint.h>
 #include <bearssl.h>
 
+/* TLS_MINIMAL, if defined, offers only ECDHE_{ECDSA,RSA}_WITH_AES_128_GCM_
+ * SHA256 and checks certificates signed with SHA-1 or SHA-256 only (no
+ * SHA-384 chains): the smallest client that still talks to most servers,
+ * used by `make tiny`. */
 #ifndef TLS_TA_MAX
 #define TLS_TA_MAX 192			/* trust anchors in tls_anchors */
 #endif

@@ -4,7 +4,10 @@
 # control messages, truncation, oversize, invalid JSON, bad gzip CRC,
 # error status).  Output must be byte-identical; counters exact; exit
 # codes as documented.
+# SLUICE runs the binary under test (default ./sluice; cross builds set it
+# to an emulator command line, see test/cross.sh).
 . test/lib.sh
+: "${SLUICE:=./sluice}"
 
 # run CASE EXIT [OPTIONS...]: replays CASE, checks exit code, output and
 # every expected counter.
@@ -14,7 +17,7 @@ run() {
 	shift 2
 	stats=$(/usr/bin/python3 test/mkreplay.py "$case" "$T_TMP") || {
 		echo "FAIL $T_NAME:$case: mkreplay"; T_FAILED=1; return; }
-	./sluice -q --stats-json "$T_TMP/$case.stats" --replay \
+	$SLUICE -q --stats-json "$T_TMP/$case.stats" --replay \
 	    "$T_TMP/$case.raw" "$@" > "$T_TMP/$case.out" 2> "$T_TMP/$case.err"
 	rc=$?
 	t_ok "${case}_exit_$want_rc" [ $rc -eq "$want_rc" ]
@@ -46,17 +49,17 @@ run status_503 8
 
 # Without --json, invalid messages are delivered as they are.
 /usr/bin/python3 test/mkreplay.py invalid_json "$T_TMP" >/dev/null
-n=$(./sluice -q --replay "$T_TMP/invalid_json.raw" | wc -l)
+n=$($SLUICE -q --replay "$T_TMP/invalid_json.raw" | wc -l)
 t_ok "invalid_json_delivered_without_json" [ "$n" -eq 302 ]
 
 # -n N delivers exactly N, at any N.
 for n in 1 7 150 299; do
-	c=$(./sluice -q -n $n --replay "$T_TMP/lines_gzip_chunked.raw" | wc -l)
+	c=$($SLUICE -q -n $n --replay "$T_TMP/lines_gzip_chunked.raw" | wc -l)
 	t_ok "max_messages_$n" [ "$c" -eq $n ]
 done
 
 # --raw delivers control messages too.
-c=$(./sluice -q --raw --replay "$T_TMP/control.raw" | wc -l)
+c=$($SLUICE -q --raw --replay "$T_TMP/control.raw" | wc -l)
 t_ok "raw_delivers_control" [ "$c" -eq 303 ]
 
 # --only geo and --has filter; counts agree with Python's view.
@@ -68,10 +71,10 @@ for l in open(sys.argv[1],"rb"):
     if m.get("coordinates") or (m.get("place") or {}).get("bounding_box"):
         n+=1
 print(n)' "$T_TMP/lines_gzip_chunked.want")
-c=$(./sluice -q --only geo --replay "$T_TMP/lines_gzip_chunked.raw" | wc -l)
+c=$($SLUICE -q --only geo --replay "$T_TMP/lines_gzip_chunked.raw" | wc -l)
 t_ok "only_geo_count_$want" [ "$c" -eq "$want" ]
 want=$(grep -c '"retweeted_status"' "$T_TMP/lines_gzip_chunked.want")
-c=$(./sluice -q --has retweeted_status.user.screen_name \
+c=$($SLUICE -q --has retweeted_status.user.screen_name \
     --replay "$T_TMP/lines_gzip_chunked.raw" | wc -l)
 t_ok "has_path_count_$want" [ "$c" -eq "$want" ]
 
@@ -96,7 +99,7 @@ print(n)' "$T_TMP/lines_gzip_chunked.want")
 t_ok "max_bytes_boundary_$want" [ "$(wc -l < "$T_TMP/mb.out")" -eq "$want" ]
 
 # A replay file that does not exist.
-./sluice -q --replay "$T_TMP/nope.raw" 2>"$T_TMP/err"; rc=$?
+$SLUICE -q --replay "$T_TMP/nope.raw" 2>"$T_TMP/err"; rc=$?
 t_ok "missing_replay_exit_1" [ $rc -eq 1 ]
 t_match "missing_replay_named" "$(cat "$T_TMP/err")" "nope.raw"
 t_done
