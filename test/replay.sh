@@ -79,14 +79,14 @@ c=$($SLUICE -q --has retweeted_status.user.screen_name \
 t_ok "has_path_count_$want" [ "$c" -eq "$want" ]
 
 # Output errors: exit 3, saying how many messages were written.
-./sluice -q --replay "$T_TMP/lines_gzip_chunked.raw" -o /dev/full \
+$SLUICE -q --replay "$T_TMP/lines_gzip_chunked.raw" -o /dev/full \
     2>"$T_TMP/err"; rc=$?
 t_ok "output_full_exit_3" [ $rc -eq 3 ]
 t_match "output_full_says_count" "$(cat "$T_TMP/err")" \
     'cannot write .*messages written'
 
 # --max-bytes stops at the first message boundary at or after N bytes.
-./sluice -q --max-bytes 10000 --replay "$T_TMP/lines_gzip_chunked.raw" \
+$SLUICE -q --max-bytes 10000 --replay "$T_TMP/lines_gzip_chunked.raw" \
     > "$T_TMP/mb.out"; rc=$?
 t_ok "max_bytes_exit_0" [ $rc -eq 0 ]
 want=$(/usr/bin/python3 -c '
