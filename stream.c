@@ -330,7 +330,7 @@ framer_write(void *arg, const unsigned char *p, size_t n)
 		p += used;
 		n -= used;
 		if (rc < 0) {
-			set_error(s, "framing: %s", errstr(rc));
+			set_error(s, "%s", errstr(rc));
 			return rc;
 		}
 		if (rc == FRAME_MSG) {
@@ -361,8 +361,8 @@ decoder_write(void *arg, const unsigned char *p, size_t n)
 		rc = inflate_push(&s->inf, p, n, &used);
 		p += used;
 		n -= used;
-		if (rc == INFLATE_E_SINK)
-			return 1;
+		if (rc == INFLATE_E_SINK)	/* 1: halt; < 0: framing */
+			return s->inf.sink_err;
 		if (rc < 0) {
 			set_error(s, "decompression: %s", errstr(rc));
 			return rc;
