@@ -242,6 +242,16 @@ fuzz-replay: fuzz-seeds
 	$(MAKE) $(REPLAYERS)
 	sh test/fuzz/run.sh replay $(FUZZ_TARGETS)
 
+# ---- robustness: the network fault matrix and the soak (doc/reliability.md)
+faults: all
+	@sh test/deps.sh test
+	@sh test/run.sh test/faults.sh
+
+SOAK_MINUTES = 3
+soak: all
+	@sh test/deps.sh test
+	@SOAK_MINUTES=$(SOAK_MINUTES) sh test/run.sh test/soak.sh
+
 # ---- lint: banned functions, stdio/config.h in modules, standalone builds
 lint:
 	@sh test/lint.sh "$(CC)" $(VENDOR)
@@ -303,4 +313,4 @@ clean:
 	rm -rf $(CHECKDIR) test/out test/__pycache__
 
 .PHONY: all deps test test-deps check fuzz fuzz-seeds fuzz-replay lint \
-	bench demo install uninstall dist clean coast
+	faults soak bench demo install uninstall dist clean coast
