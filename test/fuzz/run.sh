@@ -30,7 +30,7 @@ for t in "$@"; do
 	    $dirs > "$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-	cov=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE|INITED)' "$log" |
+	cov=$(grep -aE '^#[0-9]+.*(DONE|pulse|NEW|REDUCE|INITED)' "$log" |
 	    tail -1 | sed -n 's/.*cov: \([0-9]*\).*ft: \([0-9]*\).*/\1 \2/p')
 	line="fuzz_$t: ${secs}s execs=${execs:-?} cov/ft=${cov:-?} rc=$rc"
 	echo "$line"
