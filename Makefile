@@ -18,9 +18,10 @@ TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_sinkfile test/test_sinkredis test/test_inflate test/test_web \
 	test/test_sock test/test_tls
 SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
-	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh
+	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
+	test/allocfail.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
-	test/tlsget
+	test/tlsget test/failmalloc.so
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
 	test/bench_inflate
 
@@ -124,6 +125,10 @@ test/tlsget: test/tlsget.c sock.o tls.o errstr.o
 test/httpcat: test/httpcat.c http.o chunk.o errstr.o tls.o
 	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o tls.o \
 		$(LDFLAGS) $(SLUICE_LIBS)
+
+# LD_PRELOAD shim for test/allocfail.sh: no sanitizer, no project flags.
+test/failmalloc.so: test/failmalloc.c
+	$(CC) -O1 -shared -fPIC -o $@ test/failmalloc.c
 
 test-deps:
 	@sh test/deps.sh test
