@@ -149,8 +149,21 @@ check:
 		test/*.o && $(MAKE) CC=clang \
 		CFLAGS="-O1 -g -fno-omit-frame-pointer $(SANITIZE)" \
 		LDFLAGS="$(SANITIZE)" test
+	$(MAKE) valgrind
 	$(MAKE) fuzz-replay
 	$(MAKE) FUZZ_SECONDS=$(CHECK_FUZZTIME) fuzz
+
+# The decoder tests under valgrind memcheck (normal build, no sanitizer).
+VGTESTS = test/test_http test/test_chunk test/test_frame test/test_json \
+	test/test_msg test/test_resp test/test_inflate test/test_oauth
+valgrind: $(VGTESTS)
+	@sh test/deps.sh check
+	@mkdir -p test/out
+	@for t in $(VGTESTS); do \
+		valgrind -q --error-exitcode=99 $$t > test/out/vg.log 2>&1; \
+		rc=$$?; echo "valgrind $$t: exit $$rc"; \
+		if [ $$rc -ne 0 ]; then tail -20 test/out/vg.log; exit 1; fi; \
+	done
 
 # ---- fuzzing (clang + libFuzzer): FUZZ_SECONDS per target ----------------
 # Every target splits its input and checks the split run agrees with the
@@ -318,4 +331,4 @@ clean:
 	rm -rf $(CHECKDIR) test/out test/__pycache__
 
 .PHONY: all deps test test-deps check fuzz fuzz-seeds fuzz-replay lint \
-	faults soak bench demo install uninstall dist clean coast
+	faults soak valgrind bench demo install uninstall dist clean coast
