@@ -263,7 +263,7 @@ fuzz-replay: fuzz-seeds
 # ---- robustness: the network fault matrix and the soak (doc/reliability.md)
 faults: all
 	@sh test/deps.sh test
-	@sh test/run.sh test/faults.sh
+	@sh test/run.sh test/faults.sh test/netfaults.sh
 
 SOAK_MINUTES = 3
 soak: all
