@@ -1038,12 +1038,13 @@ tls_failed(struct stream *s, int rc)
 		finish(s, STREAM_FAIL_TLS);
 		return;
 	}
-	if (s->state == STREAM_ST_BODY || s->state == STREAM_ST_HEAD) {
+	if ((s->state == STREAM_ST_BODY || s->state == STREAM_ST_HEAD) &&
+	    (rc == TLS_E_TRUNCATED || s->body_done)) {
 		/* Servers often end a stream without close_notify. */
 		on_eof(s, rc == TLS_E_TRUNCATED);
 		return;
 	}
-	net_fail(s, FC_NET);
+	net_fail(s, FC_NET);	/* keeps the TLS reason (bad MAC...) */
 }
 
 /* TLS: pump the engine; write the request; read records in place. */

@@ -122,10 +122,12 @@ sh test/mkcerts.sh test/out/certs > /dev/null
 sd tlsflip --rate 300 --tls --cert test/out/certs/server.pem \
     --key test/out/certs/server.key
 fp tlsflip '1:flip,at=30000,bit=3' '2:flip,at=60000,every=7919'
-cap tlsflip "https://localhost:$FPP" -q $FAST --cacert \
+cap tlsflip "https://localhost:$FPP" $FAST --cacert \
     test/out/certs/ca.pem -n 400 --max-time 20
 verdict tlsflip 0 "$T_TMP/tlsflip.sdlog"
 t_ok tlsflip_reconnected [ "$(stat tlsflip reconnects)" -ge 2 ]
+t_match tlsflip_says_tls "$(cat "$T_TMP/tlsflip.err")" \
+    '^sluice: TLS with localhost: .*; reconnecting'
 
 # A partition (every flow blackholed, new ones too) for 3 s -- 300 s on
 # sluice's clock -- then recovery: stall detection, backoff, reconnect.
