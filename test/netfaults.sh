@@ -76,9 +76,9 @@ verdict() {
 # 1 Mbit/s token bucket on the server's egress: about 120 kB/s of gzip.
 tc -n $NS qdisc add dev $N root tbf rate 1mbit burst 32kbit latency 400ms
 sdns tbf --rate 500
-t0=$(date +%s)
-./sluice -q --stats-json "$T_TMP/tbf.stats" --api-base "http://10.213.0.2:$SDP" \
-    --max-time 4 twitter:sample > "$T_TMP/tbf.out" 2> "$T_TMP/tbf.err"
+./sluice -q --stats-json "$T_TMP/tbf.stats" \
+    --api-base "http://10.213.0.2:$SDP" --max-time 4 twitter:sample \
+    > "$T_TMP/tbf.out" 2> "$T_TMP/tbf.err"
 RC=$?
 verdict tbf 0 --strict
 wire=$(sed -n 's/.*"bytes_wire":\([0-9]*\).*/\1/p' "$T_TMP/tbf.stats")
