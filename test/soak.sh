@@ -22,7 +22,10 @@ export SLUICE_CONSUMER_KEY=k SLUICE_CONSUMER_SECRET=s SLUICE_TOKEN=t \
 sdpid=$!
 T_PIDS="$T_PIDS $sdpid"
 i=0
-while [ ! -s "$T_TMP/sdport" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+while [ ! -s "$T_TMP/sdport" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 sdp=$(cat "$T_TMP/sdport")
 test/faultproxy --target "127.0.0.1:$sdp" --port-file "$T_TMP/fpport" \
     --ctl-port-file "$T_TMP/fpctl" --log "$T_TMP/fp.log" \
@@ -30,7 +33,10 @@ test/faultproxy --target "127.0.0.1:$sdp" --port-file "$T_TMP/fpport" \
 fppid=$!
 T_PIDS="$T_PIDS $fppid"
 i=0
-while [ ! -s "$T_TMP/fpport" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+while [ ! -s "$T_TMP/fpport" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 fpp=$(cat "$T_TMP/fpport")
 
 # Only the sequence numbers are kept (a 60-minute run is gigabytes).
@@ -106,7 +112,9 @@ t_ok soak_exactly_once [ $ok -eq 0 ]
 t_ok soak_rss_sampled [ -n "$rss1" ] && [ -n "$rss2" ]
 t_ok soak_rss_flat [ "$((rss2 - ${rss1:-0}))" -le 64 ]
 reconn=$(sed -n 's/.*"reconnects":\([0-9]*\).*/\1/p' "$T_TMP/stats")
-line="soak ${min} min: faults=$faults reconnects=$reconn rss_kb start=$rss0 at_${ref}s=$rss1 end=$rss2 max=$(sort -k2 -n "$T_TMP/rss" | tail -1 | cut -d' ' -f2) $res"
+rssmax=$(sort -k2 -n "$T_TMP/rss" | tail -1 | cut -d' ' -f2)
+line="soak ${min} min: faults=$faults reconnects=$reconn"
+line="$line rss_kb start=$rss0 at_${ref}s=$rss1 end=$rss2 max=$rssmax $res"
 echo "  $line"
 echo "$(date -u +%FT%TZ) $line" >> test/out/soak-summary.txt
 t_done
