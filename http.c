@@ -715,9 +715,11 @@ http_push(struct http_resp *r, const unsigned char *p, size_t n,
 		size_t room_cap = r->cap - r->len;
 
 		/* Whichever limit the bytes reach first decides the error,
-		 * so the verdict does not depend on how input is sliced. */
+		 * so the verdict does not depend on how input is sliced;
+		 * *used stops exactly at that limit, for the same reason. */
 		if (take > room_line || take > room_cap) {
-			*used = i;
+			*used = i + (room_line < room_cap ? room_line :
+			    room_cap);
 			return fail(r, room_line < room_cap ?
 			    HTTP_E_LINE_TOO_LONG : HTTP_E_HEAD_TOO_BIG);
 		}

@@ -377,7 +377,7 @@ framer_write(void *arg, const unsigned char *p, size_t n)
 		p += used;
 		n -= used;
 		if (rc < 0) {
-			set_error(s, "framing: %s", errstr(rc));
+			set_error(s, "%s", errstr(rc));
 			return rc;
 		}
 		if (rc == FRAME_MSG) {
@@ -408,8 +408,8 @@ decoder_write(void *arg, const unsigned char *p, size_t n)
 		rc = inflate_push(&s->inf, p, n, &used);
 		p += used;
 		n -= used;
-		if (rc == INFLATE_E_SINK)
-			return 1;
+		if (rc == INFLATE_E_SINK)	/* 1: halt; < 0: framing */
+			return s->inf.sink_err;
 		if (rc < 0) {
 			set_error(s, "decompression: %s", errstr(rc));
 			return rc;
@@ -1092,12 +1092,13 @@ tls_failed(struct stream *s, int rc)
 		finish(s, STREAM_FAIL_TLS);
 		return;
 	}
-	if (s->state == STREAM_ST_BODY || s->state == STREAM_ST_HEAD) {
+	if ((s->state == STREAM_ST_BODY || s->state == STREAM_ST_HEAD) &&
+	    (rc == TLS_E_TRUNCATED || s->body_done)) {
 		/* Servers often end a stream without close_notify. */
 		on_eof(s, rc == TLS_E_TRUNCATED);
 		return;
 	}
-	net_fail(s, FC_NET);
+	net_fail(s, FC_NET);	/* keeps the TLS reason (bad MAC...) */
 }
 
 /* TLS: pump the engine; write the request; read records in place. */

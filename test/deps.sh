@@ -15,7 +15,7 @@ build="libbearssl-dev"
 test="$build zlib1g-dev python3 python3-oauthlib python3-requests
  python3-requests-oauthlib openssl curl nginx-light gzip pigz zopfli
  libdeflate-tools mandoc redis-server redis-tools chromium faketime
- tinyproxy-bin binutils"
+ tinyproxy-bin binutils gdb"
 check="$test clang libclang-rt-14-dev valgrind libyajl-dev"
 bench="$test libdeflate-dev libjsmn-dev libsimdjson-dev libyajl-dev g++ time
  python3-tweepy"

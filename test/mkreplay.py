@@ -135,6 +135,17 @@ def main():
         body[-8] ^= 0xff                     # CRC-32 of the trailer
         raw = head(ce=b"gzip") + chunked(bytes(body), rng)
         stats.pop("written")                # all or nothing: see test
+    elif case == "gzip_framing_error":
+        # A framing error inside a gzip body (delimited=length, then a
+        # length line that is not a number) is a protocol failure (exit
+        # 7) after the messages before it -- not lost in the inflater.
+        body = b"".join(b"%d\r\n%s\r\n" % (len(m) + 2, m)
+                        for m in msgs[:100])
+        body += b"abc\r\n" + b"".join(b"%d\r\n%s\r\n" % (len(m) + 2, m)
+                                      for m in msgs[100:])
+        raw = head(ce=b"gzip") + chunked(gzip.compress(body), rng)
+        want = b"".join(m + b"\n" for m in msgs[:100])
+        stats["written"] = 100
     elif case == "status_503":
         raw = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0"
                b"\r\n\r\n")

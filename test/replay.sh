@@ -45,6 +45,7 @@ run truncated_close 0
 run oversize 0
 run invalid_json 0 --json
 run bad_gzip_crc 7
+run gzip_framing_error 7
 run status_503 8
 
 # Without --json, invalid messages are delivered as they are.

@@ -273,6 +273,8 @@ limits(void)
 		check(t_feed(mode, (t_push_fn)http_push, &r,
 		    (const unsigned char *)in, n, &used, NULL) ==
 		    HTTP_E_HEAD_TOO_BIG);
+		/* consumed up to the limit, however it was sliced */
+		check(used == sizeof headbuf);
 	}
 
 	/* Header count. */
@@ -291,6 +293,7 @@ limits(void)
 		check(t_feed(mode, (t_push_fn)http_push, &r,
 		    (const unsigned char *)in, n, &used, NULL) ==
 		    HTTP_E_HEAD_TOO_BIG);
+		check(used == 20);
 	}
 	return 0;
 }
