@@ -1362,6 +1362,8 @@ stream_init(struct stream *s, const struct stream_cfg *cfg)
 		s->rng = 1;
 	if (cfg->replay_path) {
 		s->replay = 1;
+		/* Messages name the file where they would name the host. */
+		snprintf(s->host, sizeof s->host, "%s", cfg->replay_path);
 		replay_open(s);
 		return 0;
 	}
