@@ -89,7 +89,7 @@ tc -n $NS qdisc del dev $N root
 # The link goes down for 3 s (300 s on sluice's clock) and comes back.
 sdns linkdown --rate 300
 ./sluice -q --stats-json "$T_TMP/linkdown.stats" --time-scale 0.01 \
-    --retry -1 --stall 200 --max-time 9 \
+    --retry -1 --stall 2 --max-time 9 \
     --api-base "http://10.213.0.2:$SDP" twitter:sample \
     > "$T_TMP/linkdown.out" 2> "$T_TMP/linkdown.err" &
 cpid=$!

@@ -43,7 +43,7 @@ fpp=$(cat "$T_TMP/fpport")
 mkfifo "$T_TMP/fifo"
 grep -a -o '"sluice_seq":[0-9]*' < "$T_TMP/fifo" > "$T_TMP/seqs" &
 greppid=$!
-./sluice -q --json --time-scale 0.01 --retry -1 --stall 200 --max-time "$secs" \
+./sluice -q --json --time-scale 0.01 --retry -1 --stall 2 --max-time "$secs" \
     --stats-json "$T_TMP/stats" --api-base "http://127.0.0.1:$fpp" \
     twitter:sample > "$T_TMP/fifo" 2> "$T_TMP/err" &
 spid=$!
