@@ -1174,12 +1174,6 @@ bad:
 	    "[:port]/CHANNEL, not '%s'", u);
 }
 
-static int64_t
-ms_now(void)
-{
-	return (int64_t)(mono_now() * 1000);
-}
-
 static int
 sub_send(int argc, const char *const *argv)
 {
@@ -1211,7 +1205,7 @@ sub_close(const char *why)
 	b->fd = -1;
 	b->len = 0;
 	b->subscribed = 0;
-	b->t_retry = ms_now() + 1000;
+	b->t_retry = sock_now_ms() + 1000;
 	snprintf(msg, sizeof msg, "redis %s:%s: %s; retrying in 1 s",
 	    b->host, b->port, why);
 	log_line(&app, 1, msg);
@@ -1430,7 +1424,7 @@ serve_loop(void)
 			timeout = 1000;
 		if (poll(fds, (nfds_t)(k + nw), timeout) < 0 && errno != EINTR)
 			die(EXIT_GENERIC, "poll:");
-		if (b->fd < 0 && ms_now() >= b->t_retry)
+		if (b->fd < 0 && sock_now_ms() >= b->t_retry)
 			sub_connect();
 		else if (k && b->fd >= 0 && fds[0].revents)
 			sub_read();

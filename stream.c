@@ -115,11 +115,10 @@ seen_before(struct stream *s, uint64_t id)
 
 	if (id == 0)
 		return 0;
-	if (id <= s->id_max || s->id_count == 0) {
-		for (i = 0; i < s->id_count && s->id_count; i++)
+	if (id <= s->id_max)
+		for (i = 0; i < s->id_count; i++)
 			if (s->ids[i] == id)
 				return 1;
-	}
 	if (id > s->id_max)
 		s->id_max = id;
 	s->ids[s->id_next] = id;

@@ -42,7 +42,6 @@ sd_stop() {
 sl() {
 	n=$1
 	shift
-	echo "# $(date +%s.%N | cut -c1-14) $n" >&2
 	./sluice -q --stats-json "$T_TMP/$n.json" "$@" >"$T_TMP/$n.out" \
 	    2>"$T_TMP/$n.err"
 	RC=$?
