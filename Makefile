@@ -18,7 +18,7 @@ TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_cred test/test_frame test/test_json test/test_msg test/test_resp \
 	test/test_sinkfile test/test_sinkredis test/test_inflate test/test_web \
 	test/test_sock test/test_tls
-SHTESTS = test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
+SHTESTS = test/tiny.sh test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/redis.sh \
 	test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
 	test/e2e.sh test/e2e_redis.sh test/e2e_web.sh test/rtcless.sh \
 	test/embed.sh test/allocfail.sh
@@ -371,7 +371,8 @@ clean:
 	rm -f sluice *.o $(TESTS) $(TESTPROGS) $(BENCHES) $(FUZZERS) \
 		$(REPLAYERS) test/*.o test/rusage test/mallocshim.so
 	rm -rf $(CHECKDIR) test/out test/__pycache__ build-mipsel build-armhf \
-		build-arm64 build-s390x build-musl build-tiny build-size
+		build-arm64 build-s390x build-musl build-tiny build-tinytest \
+		build-size
 
 .PHONY: all deps test test-deps check fuzz fuzz-seeds fuzz-replay lint \
 	faults soak valgrind bench demo install uninstall dist clean coast \

@@ -29,7 +29,9 @@ enum { F_NONE, F_DATA, F_ID, F_EVENT, F_RETRY };
 /* Field-name bytes kept: enough for "retry" plus one to tell "retryx". */
 #define NAME_KEEP 6
 
+#if FRAME_HAVE_SSE
 static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
+#endif
 
 static int
 start_state(int mode)
@@ -87,7 +89,7 @@ frame_init(struct frame *f, int mode, unsigned char *buf, size_t cap)
 	f->idlen = 0;
 	f->err = 0;
 	if (mode < FRAME_LINES || mode > FRAME_AUTO || (buf == NULL &&
-	    cap > 0)) {
+	    cap > 0) || (FRAME_HAVE_SSE == 0 && mode == FRAME_SSE)) {
 		f->err = FRAME_E_MODE;
 		mode = FRAME_LINES;
 	}
@@ -191,6 +193,7 @@ length_done(struct frame *f)
 	return deliver(f);
 }
 
+#if FRAME_HAVE_SSE
 /* SSE: the field name is complete; returns the field it names. */
 static int
 sse_field(const struct frame *f)
@@ -324,11 +327,15 @@ sse_dispatch(struct frame *f)
 	f->evlen = 0;
 	return rc;
 }
+#endif
 
 int
 frame_push(struct frame *f, const unsigned char *p, size_t n, size_t *used)
 {
-	const unsigned char *s, *q, *r;
+	const unsigned char *s, *q;
+#if FRAME_HAVE_SSE
+	const unsigned char *r;
+#endif
 	size_t i = 0, run, take;
 	unsigned char ch;
 	int rc = 0;
@@ -466,6 +473,7 @@ frame_push(struct frame *f, const unsigned char *p, size_t n, size_t *used)
 			if (f->need == 0 && (rc = length_done(f)) != 0)
 				goto out;
 			break;
+#if FRAME_HAVE_SSE
 		case S_SSE_BOM:
 			if (p[i] == bom[f->count]) {
 				i++;
@@ -567,6 +575,7 @@ frame_push(struct frame *f, const unsigned char *p, size_t n, size_t *used)
 			i++;
 			f->cr = *q == '\r';
 			break;
+#endif
 		}
 	}
 out:

@@ -100,6 +100,15 @@
 #define FRAME_RETRY_MAX 2147483647L	/* SSE retry: saturates here (ms) */
 #endif
 
+/* Build with -DFRAME_NO_SSE to leave the SSE parser out (a smaller
+ * firmware image): frame_init() then refuses FRAME_SSE with
+ * FRAME_E_MODE, and FRAME_HAVE_SSE is 0. */
+#ifdef FRAME_NO_SSE
+#define FRAME_HAVE_SSE 0
+#else
+#define FRAME_HAVE_SSE 1
+#endif
+
 /* Modes. */
 #define FRAME_LINES 0
 #define FRAME_LENGTH 1
@@ -111,7 +120,8 @@
 
 /* Errors: sticky until frame_init().  Range -120 .. -139. */
 #define FRAME_ERRORS(X) \
-	X(FRAME_E_MODE, -120, "framing: unknown mode or no buffer") \
+	X(FRAME_E_MODE, -120, \
+	    "framing: unknown mode, no buffer, or SSE left out (FRAME_NO_SSE)") \
 	X(FRAME_E_LENGTH, -121, \
 	    "framing: length line is not a decimal number") \
 	X(FRAME_E_LENGTH_LONG, -122, \

@@ -21,11 +21,15 @@
 #include "errstr.h"
 #include "oauth.h"
 #include "preset.h"
-#include "resp.h"
 #include "sinkfile.h"
-#include "sinkredis.h"
 #include "stream.h"
+#ifndef SLUICE_NO_REDIS
+#include "resp.h"
+#include "sinkredis.h"
+#endif
+#ifndef SLUICE_NO_WEB
 #include "web.h"
+#endif
 
 #ifndef SLUICE_VERSION
 #define SLUICE_VERSION "unknown"
@@ -47,7 +51,10 @@ enum {
 
 #define MAX_FIELDS 32
 
-/* Every byte of state the tool needs, sized at compile time. */
+/* Every byte of state the tool needs, sized at compile time; what only
+ * an option needs (the Redis sink, the web view's storage, the Redis
+ * subscriber of "sluice serve") is allocated once at start-up, when the
+ * option is given. */
 static struct app {
 	struct stream stream;
 	struct stream_cfg cfg;
@@ -68,15 +75,18 @@ static struct app {
 	uint64_t last_written;
 	int out_given;			/* -o given: write the file too */
 
+#ifndef SLUICE_NO_REDIS
 	/* Redis output (--redis and a mode) */
-	struct rsink redis;
+	struct rsink *redis;		/* malloc'd at start-up, with a mode */
 	struct rsink_cfg rcfg;
 	const char *redis_url;
 	int redis_on;			/* a mode was given */
 	int switch_pause;		/* --switch-pause */
 	size_t backlog_size;
 	unsigned char *backlog;		/* malloc'd at start-up */
+#endif
 
+#ifndef SLUICE_NO_WEB
 	/* web view (--serve) */
 	struct web web;
 	struct web_cfg wcfg;
@@ -85,9 +95,11 @@ static struct app {
 	unsigned serve_clients;
 	char serve_addr[256], serve_port[8];
 	char track_kw[WEB_TRACK_MAX + 1];
+#endif
 	struct pollfd *fds;		/* malloc'd at start-up */
 	int nfds_cap;
 
+#if !defined(SLUICE_NO_WEB) && !defined(SLUICE_NO_REDIS)
 	/* "sluice serve --from-redis URL": a Redis subscriber, no stream */
 	const char *from_redis;
 	struct sub {
@@ -101,7 +113,8 @@ static struct app {
 		struct json_tok toks[STREAM_TOKENS];
 		struct msg msg;
 		uint64_t received;
-	} sub;
+	} *sub;			/* malloc'd at start-up, serve only */
+#endif
 } app;
 
 static const char *argv0 = "sluice";
@@ -167,7 +180,9 @@ help(void)
 "  -d, --data DATA        request body (form-encoded; @FILE reads a file)\n"
 "      --compressed       ask for gzip (default)   --no-compressed: don't\n"
 "      --api-base URL     scheme://host[:port] for presets\n"
+#ifndef SLUICE_NO_PROXY
 "      --proxy URL        tunnel through an HTTP proxy (http://host:port)\n"
+#endif
 "      --track LIST --follow IDS --locations BOXES --language LANGS\n"
 "      --delimited        v1.1: ask for delimited=length framing\n"
 "      --fields F --expansions E --user-fields F --place-fields F  (v2)\n"
@@ -179,7 +194,11 @@ help(void)
 "  -k, --insecure         do not verify the server (warns on every connect)\n"
 "      --tls-time EPOCH   validation time, for hosts without a clock\n"
 "Messages:\n"
+#ifndef SLUICE_NO_SSE
 "      --framing auto|lines|length|sse\n"
+#else
+"      --framing auto|lines|length\n"
+#endif
 "      --json             validate; invalid messages are skipped and counted\n"
 "      --has PATH         deliver only messages with key path (a.b.c)\n"
 "      --only geo         deliver only messages with coordinates or a place\n"
@@ -199,6 +218,7 @@ help(void)
 "  -o, --output FILE      append messages to FILE (default stdout)\n"
 "      --rotate-size BYTES --rotate-time SECS   rotate at message boundaries\n"
 "      --fsync never|rotate|N-messages|N-seconds\n"
+#ifndef SLUICE_NO_REDIS
 "      --redis URL        redis://[user:pass@]host[:port][/db] or unix:/path;\n"
 "                         output goes there instead of stdout (-o: also)\n"
 "      --redis-list KEY | --redis-publish CHANNEL | --redis-xadd KEY\n"
@@ -208,6 +228,7 @@ help(void)
 "      --switch-pause       ... or pause until it is not\n"
 "      --on-full block|drop   when the backlog is full (default block)\n"
 "      --redis-backlog BYTES  default 4 MiB\n"
+#endif
 "      --record FILE      also save the raw response (for --replay)\n"
 "      --replay FILE      run on a saved raw HTTP response, no network\n"
 "      --stats SECS       print the counters every SECS seconds\n"
@@ -215,16 +236,19 @@ help(void)
 "  -q, --quiet            no status line, no stats line\n"
 "  -v, --verbose          connection events with timestamps\n"
 "  -h, --help             this help      -V, --version  version and memory\n"
+#ifndef SLUICE_NO_WEB
 "Live view:\n"
 "      --serve [ADDR:]PORT  page, /events (SSE), /ws, /stats, /track\n"
 "      --serve-token TOKEN  enable POST /track (new --track keywords)\n"
 "      --serve-clients N    viewers at once (default 16)\n"
-"  %s serve --from-redis redis://host[:port]/CHANNEL --serve [ADDR:]PORT\n"
+#ifndef SLUICE_NO_REDIS
+"  sluice serve --from-redis redis://host[:port]/CHANNEL --serve [ADDR:]PORT\n"
 "                         the page fed by a Redis channel, no stream\n"
+#endif
+#endif
 "\n"
 "Exit: 0 done, 1 error, 2 usage, 3 output, 4 network, 5 TLS verification,\n"
-"6 authentication, 7 protocol, 8 HTTP status.  See sluice(1).\n", argv0,
-	    argv0);
+"6 authentication, 7 protocol, 8 HTTP status.  See sluice(1).\n", argv0);
 }
 
 static void
@@ -235,6 +259,27 @@ version(void)
 	printf("sluice %s\n", SLUICE_VERSION);
 	printf("build: %s\n", SLUICE_BUILD_CFLAGS);
 	printf("tls: %s\n", SLUICE_BEARSSL);
+	printf("features:%s%s%s%s\n",
+#ifndef SLUICE_NO_WEB
+	    " web",
+#else
+	    " -web",
+#endif
+#ifndef SLUICE_NO_REDIS
+	    " redis",
+#else
+	    " -redis",
+#endif
+#ifndef SLUICE_NO_SSE
+	    " sse",
+#else
+	    " -sse",
+#endif
+#ifndef SLUICE_NO_PROXY
+	    " proxy");
+#else
+	    " -proxy");
+#endif
 	printf("memory: %lu bytes of state in the default configuration\n",
 	    (unsigned long)sizeof app);
 	printf("  stream %lu: tls %lu + iobuf %lu, inflate %lu + window %lu, "
@@ -254,13 +299,18 @@ version(void)
 	printf("  trust anchors %lu (https only), output %lu, preset "
 	    "(credentials, OAuth) %lu\n", (unsigned long)sizeof a->anchors,
 	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->preset);
-	printf("  redis %lu (+ backlog, %lu by default, only with a Redis "
-	    "mode), web %lu\n  (+ %lu per viewer and %lu of ring, only with "
-	    "--serve)\n", (unsigned long)sizeof a->redis,
-	    (unsigned long)RSINK_BACKLOG_DEFAULT, (unsigned long)sizeof a->web,
+#ifndef SLUICE_NO_REDIS
+	printf("  only with a Redis mode: redis %lu + backlog (%lu by "
+	    "default)\n", (unsigned long)sizeof *a->redis,
+	    (unsigned long)RSINK_BACKLOG_DEFAULT);
+#endif
+#ifndef SLUICE_NO_WEB
+	printf("  web %lu; only with --serve: %lu per viewer and %lu of "
+	    "ring\n", (unsigned long)sizeof a->web,
 	    (unsigned long)(sizeof(struct web_client) + WEB_SENDBUF_DEF),
 	    (unsigned long)(WEB_RING_DEF * sizeof(struct web_ev) +
 	    WEB_RINGBUF_DEF));
+#endif
 }
 
 /* ---- numbers ---------------------------------------------------------------- */
@@ -302,6 +352,7 @@ out_name(void)
 	return app.out_cfg.path ? fsink_name(&app.out) : "standard output";
 }
 
+#ifndef SLUICE_NO_WEB
 /* The web page's projection of one message: id and coordinates from the
  * classifier, author, text and time from the JSON tokens (raw string
  * slices, escapes intact: web.c re-checks them). */
@@ -372,17 +423,19 @@ publish_web(const char *p, size_t n, const struct json_tok *t, int ntok,
 	web_item_of(&it, p, t, ntok, m);
 	(void)web_publish(&app.web, p, n, &it);
 }
+#endif
 
+#ifndef SLUICE_NO_REDIS
 /* Queues one message for Redis.  A message that does not fit now (the
  * backlog is full within one read) waits here, as sinkredis.h says;
  * SIGINT/SIGTERM while waiting gives up (exit 3, pending reported). */
 static int
 redis_put(const char *p, size_t n)
 {
-	int rc = rsink_write(&app.redis, p, n);
+	int rc = rsink_write(app.redis, p, n);
 
 	while (rc == RSINK_FULL) {
-		rc = rsink_wait(&app.redis, n, 1000);
+		rc = rsink_wait(app.redis, n, 1000);
 		if (rc == RSINK_E_TIMEOUT) {
 			if (got_stop) {
 				warn("stopped while waiting for Redis");
@@ -396,13 +449,14 @@ redis_put(const char *p, size_t n)
 		 * and resuming restarts the stream's stall clock. */
 		stream_pause(&app.stream, 1);
 		stream_pause(&app.stream, 0);
-		rc = rsink_write(&app.redis, p, n);
+		rc = rsink_write(app.redis, p, n);
 	}
 	if (rc == RSINK_E_TOOBIG)
 		warn("a message of %lu bytes is larger than the Redis backlog "
 		    "(--redis-backlog)", (unsigned long)n);
 	return rc < 0 ? -1 : 0;
 }
+#endif
 
 /* A message, one line (stream.c already turned any line end inside it
  * into a space).  The file sink never splits one across a failure.
@@ -412,10 +466,17 @@ static int
 on_message(void *arg, const char *p, size_t n, const struct msg *m)
 {
 	(void)arg;
+	(void)m;
+#ifndef SLUICE_NO_REDIS
 	if (app.redis_on && redis_put(p, n) < 0)
 		return -1;
 	if ((!app.redis_on || app.out_given) && fsink_write(&app.out, p, n) < 0)
 		return -1;
+#else
+	if (fsink_write(&app.out, p, n) < 0)
+		return -1;
+#endif
+#ifndef SLUICE_NO_WEB
 	if (app.serve) {
 		const struct json_tok *t;
 		int ntok;
@@ -423,6 +484,7 @@ on_message(void *arg, const char *p, size_t n, const struct msg *m)
 		t = stream_tokens(&app.stream, &ntok);
 		publish_web(p, n, m ? t : NULL, m ? ntok : 0, m);
 	}
+#endif
 	return 0;
 }
 
@@ -716,6 +778,28 @@ read_data(const char *arg)
 	return buf;
 }
 
+/* An option of a feature this build left out (config.h). */
+static void
+not_built(const char *opt, const char *what, const char *macro)
+{
+	die(EXIT_USAGE, "%s: this sluice was built without %s (%s)", opt,
+	    what, macro);
+}
+
+/* Which feature option id belongs to (the ids of the options a build
+ * leaves out reach the switch's default). */
+static void
+not_built_opt(int id, const char *opt)
+{
+	if (id == OPT_PROXY)
+		not_built(opt, "proxy support", "SLUICE_NO_PROXY");
+#ifdef SLUICE_NO_WEB
+	if (id >= OPT_SERVE)
+		not_built(opt, "the web view", "SLUICE_NO_WEB");
+#endif
+	not_built(opt, "the Redis sink", "SLUICE_NO_REDIS");
+}
+
 static const char *target;
 static char **rules_argv;	/* "sluice [options] rules ...": after it */
 static int rules_argc;
@@ -805,9 +889,11 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 		case OPT_CACERT:
 			c->cacert = arg;
 			break;
+#ifndef SLUICE_NO_PROXY
 		case OPT_PROXY:
 			c->proxy = arg;
 			break;
+#endif
 		case OPT_PIN:
 			c->pin = arg;
 			break;
@@ -825,9 +911,12 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 				c->framing = STREAM_FRAMING_LINES;
 			else if (!strcmp(arg, "length"))
 				c->framing = STREAM_FRAMING_LENGTH;
-#ifndef SLUICE_NO_SSE
 			else if (!strcmp(arg, "sse"))
+#ifndef SLUICE_NO_SSE
 				c->framing = STREAM_FRAMING_SSE;
+#else
+				not_built("--framing sse", "SSE framing",
+				    "SLUICE_NO_SSE");
 #endif
 			else
 				die(EXIT_USAGE, "--framing: '%s' is not auto, "
@@ -882,6 +971,7 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 			app.out_cfg.path = strcmp(arg, "-") ? arg : NULL;
 			app.out_given = 1;
 			break;
+#ifndef SLUICE_NO_REDIS
 		case OPT_REDIS:
 			app.redis_url = arg;
 			break;
@@ -923,6 +1013,8 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 			    arg, 4096, (long long)(SIZE_MAX / 2 > 1L << 30 ?
 			    1L << 30 : SIZE_MAX / 2));
 			break;
+#endif
+#ifndef SLUICE_NO_WEB
 		case OPT_SERVE:
 			app.serve = arg;
 			break;
@@ -933,9 +1025,12 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 			app.serve_clients = (unsigned)parse_num(
 			    "--serve-clients", arg, 1, 4096);
 			break;
+#ifndef SLUICE_NO_REDIS
 		case OPT_FROM_REDIS:
 			app.from_redis = arg;
 			break;
+#endif
+#endif
 		case OPT_ROTATE_SIZE:
 			app.out_cfg.rotate_size = (uint64_t)parse_num(
 			    "--rotate-size", arg, 1, INT64_MAX);
@@ -981,12 +1076,15 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 				    "above 0");
 			break;
 		}
+		default:
+			not_built_opt(id, argv[i]);
 		}
 	}
 }
 
 /* ---- web view and Redis: the parts of the loop around the stream -------- */
 
+#ifndef SLUICE_NO_WEB
 /* POST /track with the right token: new keywords, the same stream.  Only
  * twitter:filter has a track parameter; anything else is refused (400). */
 static int
@@ -1017,34 +1115,43 @@ web_tick(void)
 	size_t len;
 	int n;
 
+#ifndef SLUICE_NO_REDIS
 	if (app.from_redis) {
 		n = snprintf(j, sizeof j, "{\"received\":%llu,\"written\":%llu,"
 		    "\"reconnects\":0,\"source\":\"redis\"}",
-		    (unsigned long long)app.sub.received,
-		    (unsigned long long)app.sub.received);
+		    (unsigned long long)app.sub->received,
+		    (unsigned long long)app.sub->received);
 	} else {
 		len = format_counters(j, sizeof j, 1);
 		n = len == 0 ? -1 : (int)len + snprintf(j + len, sizeof j - len,
 		    ",\"redis_acked\":%llu,\"redis_dropped\":%llu,"
 		    "\"redis_pending\":%lu}",
 		    (unsigned long long)(app.redis_on ?
-		    rsink_acked(&app.redis) : 0),
+		    rsink_acked(app.redis) : 0),
 		    (unsigned long long)(app.redis_on ?
-		    rsink_dropped(&app.redis) : 0),
+		    rsink_dropped(app.redis) : 0),
 		    (unsigned long)(app.redis_on ?
-		    rsink_pending(&app.redis) : 0));
+		    rsink_pending(app.redis) : 0));
 	}
+#else
+	len = format_counters(j, sizeof j, 1);
+	n = len == 0 ? -1 : (int)len + snprintf(j + len, sizeof j - len, "}");
+#endif
 	if (n > 0 && (size_t)n < sizeof j)
 		web_stats(&app.web, j, (size_t)n);
 }
+#endif
 
 /* Start-up only: the Redis backlog, the web storage and the poll array
  * are allocated here, once, sized from the options (ARCHITECTURE 3). */
 static void
 setup_outputs(void)
 {
+#if !defined(SLUICE_NO_REDIS) || !defined(SLUICE_NO_WEB)
 	int rc;
+#endif
 
+#ifndef SLUICE_NO_REDIS
 	if (app.redis_url && !app.redis_on)
 		die(EXIT_USAGE, "--redis needs --redis-list, --redis-publish or "
 		    "--redis-xadd");
@@ -1055,13 +1162,14 @@ setup_outputs(void)
 		if (app.backlog_size == 0)
 			app.backlog_size = RSINK_BACKLOG_DEFAULT;
 		app.backlog = malloc(app.backlog_size);
-		if (app.backlog == NULL)
+		app.redis = malloc(sizeof *app.redis);
+		if (app.backlog == NULL || app.redis == NULL)
 			die(EXIT_GENERIC, "cannot allocate the Redis backlog "
 			    "(%lu bytes)", (unsigned long)app.backlog_size);
 		app.rcfg.url = app.redis_url;
 		app.rcfg.on_log = log_line;
 		app.rcfg.log_arg = &app;
-		rc = rsink_init(&app.redis, &app.rcfg, app.backlog,
+		rc = rsink_init(app.redis, &app.rcfg, app.backlog,
 		    app.backlog_size);
 		if (rc < 0)
 			die(EXIT_USAGE, "--redis: %s", errstr(rc));
@@ -1069,9 +1177,11 @@ setup_outputs(void)
 	    app.rcfg.maxlen || app.switch_pause || app.backlog_size) {
 		die(EXIT_USAGE, "Redis options need --redis URL and a mode");
 	}
+#endif
+	app.nfds_cap = 8;
+#ifndef SLUICE_NO_WEB
 	if (app.serve_token && !app.serve)
 		die(EXIT_USAGE, "--serve-token needs --serve");
-	app.nfds_cap = 8;
 	if (app.serve) {
 		struct web_cfg *w = &app.wcfg;
 		unsigned nc = app.serve_clients ? app.serve_clients : 16;
@@ -1109,18 +1219,20 @@ setup_outputs(void)
 		app.nfds_cap += 1 + (int)nc;
 		web_tick();
 	}
+#endif
 	app.fds = calloc((size_t)app.nfds_cap, sizeof *app.fds);
 	if (app.fds == NULL)
 		die(EXIT_GENERIC, "out of memory");
 }
 
 /* ---- "sluice serve --from-redis": a small Redis subscriber ------------- */
+#if !defined(SLUICE_NO_WEB) && !defined(SLUICE_NO_REDIS)
 
 /* redis://[[user]:password@]host[:port]/CHANNEL */
 static void
 sub_parse(const char *u)
 {
-	struct sub *b = &app.sub;
+	struct sub *b = app.sub;
 	const char *p, *at, *slash, *hp, *colon;
 	size_t n;
 
@@ -1184,7 +1296,7 @@ sub_send(int argc, const char *const *argv)
 	if (resp_command(cmd, sizeof cmd, &len, argc, argv, NULL) < 0)
 		return -1;
 	while (off < len) {
-		w = write(app.sub.fd, cmd + off, len - off);
+		w = write(app.sub->fd, cmd + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -1197,7 +1309,7 @@ sub_send(int argc, const char *const *argv)
 static void
 sub_close(const char *why)
 {
-	struct sub *b = &app.sub;
+	struct sub *b = app.sub;
 	char msg[400];
 
 	if (b->fd >= 0)
@@ -1215,7 +1327,7 @@ sub_close(const char *why)
 static void
 sub_connect(void)
 {
-	struct sub *b = &app.sub;
+	struct sub *b = app.sub;
 	struct addrinfo hints, *res, *ai;
 	const char *argv[3];
 	int fd = -1;
@@ -1346,7 +1458,7 @@ sub_frame(const unsigned char *p, size_t n, size_t *used,
 static void
 sub_read(void)
 {
-	struct sub *b = &app.sub;
+	struct sub *b = app.sub;
 	const unsigned char *m;
 	size_t used, mlen;
 	ssize_t r;
@@ -1397,7 +1509,7 @@ sub_read(void)
 static int
 serve_loop(void)
 {
-	struct sub *b = &app.sub;
+	struct sub *b = app.sub;
 	struct pollfd *fds = app.fds;
 	int k, nw, timeout;
 	double next_web = 0, now;
@@ -1443,6 +1555,7 @@ serve_loop(void)
 		    (unsigned long long)b->received);
 	return EXIT_OK;
 }
+#endif
 
 /* ---- main -------------------------------------------------------------------- */
 
@@ -1469,49 +1582,68 @@ exit_code(enum stream_outcome o)
 	}
 }
 
+#ifndef SLUICE_NO_REDIS
 static int redis_failed;
+
+/* Backpressure and the switch: stop reading upstream while the backlog is
+ * low on room or switched off with --switch-pause; "off" alone ends the
+ * run. */
+static void
+redis_gate(int *said_off)
+{
+	int off = rsink_switch(app.redis) == RSINK_SWITCH_OFF;
+
+	if (off && !app.switch_pause) {
+		if (!*said_off)
+			log_line(&app, 1, "redis switch is off: stopping");
+		*said_off = 1;
+		stream_stop(&app.stream);
+	} else if (off != *said_off) {
+		log_line(&app, 1, off ? "redis switch is off: paused" :
+		    "redis switch is on: reading");
+		*said_off = off;
+	}
+	stream_pause(&app.stream, (off && app.switch_pause) ||
+	    !rsink_room(app.redis));
+}
+#endif
 
 /* The one poll() loop: the stream, the Redis sink and the web server. */
 static void
 run_loop(void)
 {
 	struct pollfd *fds = app.fds;
-	double next_status = 0, next_stats = 0, next_web = 0, now;
-	int ns, nr = 0, nw = 0, k, i, timeout, said_off = 0, off;
+	double next_status = 0, next_stats = 0, now;
+	int ns, nw = 0, k, i, timeout;
+#ifndef SLUICE_NO_REDIS
+	int nr = 0, said_off = 0;
+#endif
+#ifndef SLUICE_NO_WEB
+	double next_web = 0;
+#endif
 
 	next_stats = mono_now() + (double)app.stats_every;
 	while (!stream_done(&app.stream)) {
-		if (app.redis_on) {
-			/* Backpressure and the switch: stop reading upstream
-			 * while the backlog is low on room or switched off
-			 * with --switch-pause; "off" alone ends the run. */
-			off = rsink_switch(&app.redis) == RSINK_SWITCH_OFF;
-			if (off && !app.switch_pause) {
-				if (!said_off)
-					log_line(&app, 1, "redis switch is off: "
-					    "stopping");
-				said_off = 1;
-				stream_stop(&app.stream);
-			} else if (off != said_off) {
-				log_line(&app, 1, off ? "redis switch is off: "
-				    "paused" : "redis switch is on: reading");
-				said_off = off;
-			}
-			stream_pause(&app.stream, (off && app.switch_pause) ||
-			    !rsink_room(&app.redis));
-		}
+#ifndef SLUICE_NO_REDIS
+		if (app.redis_on)
+			redis_gate(&said_off);
+#endif
 		stream_poll_fds(&app.stream, fds, &ns, 1, &timeout);
 		k = ns;
+#ifndef SLUICE_NO_REDIS
 		if (app.redis_on) {
-			nr = rsink_poll_fds(&app.redis, fds + k,
+			nr = rsink_poll_fds(app.redis, fds + k,
 			    app.nfds_cap - k, &timeout);
 			k += nr;
 		}
+#endif
+#ifndef SLUICE_NO_WEB
 		if (app.serve) {
 			nw = 0;
 			web_poll_fds(&app.web, fds + k, app.nfds_cap - k, &nw,
 			    &timeout);
 		}
+#endif
 		if (fsink_flush(&app.out) < 0)
 			break;
 		/* Status line, --stats and time rotation tick once a second. */
@@ -1538,19 +1670,23 @@ run_loop(void)
 				break;
 		}
 		stream_step(&app.stream, fds, ns);
-		if (app.redis_on && rsink_step(&app.redis, fds + ns, nr) < 0) {
+#ifndef SLUICE_NO_REDIS
+		if (app.redis_on && rsink_step(app.redis, fds + ns, nr) < 0) {
 			redis_failed = 1;
 			break;
 		}
-		if (app.serve)
-			web_step(&app.web, fds + ns + nr, nw);
+#endif
 		if (fsink_tick(&app.out, time(NULL)) < 0)
 			break;
 		now = mono_now();
+#ifndef SLUICE_NO_WEB
+		if (app.serve)
+			web_step(&app.web, fds + k, nw);
 		if (app.serve && now >= next_web) {
 			web_tick();
 			next_web = now + 1;
 		}
+#endif
 		if (app.tty && now >= next_status) {
 			status_line(now);
 			next_status = now + 1;
@@ -1562,28 +1698,30 @@ run_loop(void)
 	}
 }
 
+#ifndef SLUICE_NO_REDIS
 /* At exit: everything queued for Redis is sent, or what is left said. */
 static int
 redis_finish(void)
 {
-	int rc = rsink_error(&app.redis);
+	int rc = rsink_error(app.redis);
 
 	if (rc == 0 && !redis_failed)
-		rc = rsink_flush_blocking(&app.redis, 10000);
+		rc = rsink_flush_blocking(app.redis, 10000);
 	if (rc < 0) {
 		warn("redis: %s%s%s; %llu messages acknowledged, %lu bytes not "
-		    "acknowledged", errstr(rc), rsink_errmsg(&app.redis)[0] ?
-		    ": " : "", rsink_errmsg(&app.redis),
-		    (unsigned long long)rsink_acked(&app.redis),
-		    (unsigned long)rsink_pending(&app.redis));
+		    "acknowledged", errstr(rc), rsink_errmsg(app.redis)[0] ?
+		    ": " : "", rsink_errmsg(app.redis),
+		    (unsigned long long)rsink_acked(app.redis),
+		    (unsigned long)rsink_pending(app.redis));
 	} else if (!app.quiet) {
 		warn("redis: %llu messages acknowledged, %llu dropped",
-		    (unsigned long long)rsink_acked(&app.redis),
-		    (unsigned long long)rsink_dropped(&app.redis));
+		    (unsigned long long)rsink_acked(app.redis),
+		    (unsigned long long)rsink_dropped(app.redis));
 	}
-	rsink_close(&app.redis);
+	rsink_close(app.redis);
 	return rc < 0 ? EXIT_OUTPUT : EXIT_OK;
 }
+#endif
 
 int
 main(int argc, char **argv)
@@ -1601,20 +1739,27 @@ main(int argc, char **argv)
 	c->compressed = 1;
 	c->retry = -2;		/* "not given": preset or URL default */
 	c->connect_timeout_ms = CONF_CONNECT_TIMEOUT * 1000L;
+#if !defined(SLUICE_NO_WEB) && !defined(SLUICE_NO_REDIS)
 	if (argc > 1 && !strcmp(argv[1], "serve")) {
 		parse_args(argc - 1, argv + 1, c);
 		if (app.from_redis == NULL || app.serve == NULL || target)
 			die(EXIT_USAGE, "serve: want --from-redis "
 			    "redis://host[:port]/CHANNEL --serve [ADDR:]PORT");
+		app.sub = calloc(1, sizeof *app.sub);
+		if (app.sub == NULL)
+			die(EXIT_GENERIC, "out of memory");
 		sub_parse(app.from_redis);
 		app.tty = 0;
 		setup_signals();
 		setup_outputs();
 		return serve_loop();
 	}
+#endif
 	parse_args(argc, argv, c);
+#if !defined(SLUICE_NO_WEB) && !defined(SLUICE_NO_REDIS)
 	if (app.from_redis)
 		die(EXIT_USAGE, "--from-redis belongs to 'sluice serve'");
+#endif
 	if (rules_argv) {
 		/* Options may follow "rules" too ("sluice rules --api-base U
 		 * list"), then the verb and its arguments. */
@@ -1698,10 +1843,14 @@ main(int argc, char **argv)
 	if (app.tty)
 		fputs("\r\033[K", stderr);
 	code = exit_code(stream_outcome(&app.stream));
+#ifndef SLUICE_NO_REDIS
 	if (app.redis_on && redis_finish() != EXIT_OK)
 		code = EXIT_OUTPUT;
+#endif
+#ifndef SLUICE_NO_WEB
 	if (app.serve)
 		web_close(&app.web);
+#endif
 	fsink_close(&app.out);
 	if (fsink_error(&app.out)) {
 		warn("cannot write %s: %s (%s); %llu messages written, the "

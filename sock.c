@@ -204,6 +204,13 @@ valid_port(const char *p)
 int
 sock_set_proxy(struct sock *s, const char *url)
 {
+#ifdef SOCK_NO_PROXY
+	if (s->err)
+		return s->err;
+	fail(s, SOCK_E_ARG, 0, "proxy support left out (SOCK_NO_PROXY): ");
+	m_str(s, url);
+	return s->err;
+#else
 	const char *h, *e, *colon, *end;
 
 	if (s->err)
@@ -247,6 +254,7 @@ bad:
 	fail(s, SOCK_E_ARG, 0, "bad proxy URL (want http://host:port): ");
 	m_str(s, url);
 	return s->err;
+#endif
 }
 
 int
@@ -436,6 +444,7 @@ sock_connect_start(struct sock *s, int attempt_ms, int total_ms)
 	return try_next(s);
 }
 
+#ifndef SOCK_NO_PROXY
 /* Builds the CONNECT request into buf; returns its length. */
 static size_t
 proxy_request(const struct sock *s, char *buf, size_t cap)
@@ -535,38 +544,16 @@ proxy_byte(struct sock *s, unsigned char c)
 	return 0;
 }
 
-int
-sock_connect_step(struct sock *s, short revents)
+/* The CONNECT exchange, once TCP to the proxy is up. */
+static int
+proxy_step(struct sock *s)
 {
 	char req[2 * SOCK_HOST_MAX + 64];
 	size_t len;
 	ssize_t r;
 	int rc;
 
-	if (s->err)
-		return s->err;
 	switch (s->state) {
-	case S_CONNECTED:
-		return SOCK_CONNECTED;
-	case S_CONNECTING:
-		if (revents & (POLLOUT | POLLERR | POLLHUP)) {
-			int e = 0;
-			socklen_t el = sizeof e;
-
-			if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
-				e = errno;
-			if (e == 0)
-				return tcp_up(s) == SOCK_CONNECTED ?
-				    SOCK_CONNECTED : sock_connect_step(s, 0);
-			addr_fail(s, errno_code(e), e, NULL);
-		} else if (sock_now_ms() >= s->attempt_end) {
-			addr_fail(s, SOCK_E_TIMEOUT, 0, "timed out");
-		} else {
-			return 0;
-		}
-		s->cur++;
-		rc = try_next(s);
-		return rc;
 	case S_PROXY_SEND:
 		if (sock_now_ms() >= s->total_end)
 			return proxy_fail(s, SOCK_E_TIMEOUT, 0, "timed out");
@@ -616,6 +603,45 @@ sock_connect_step(struct sock *s, short revents)
 			return proxy_fail(s, SOCK_E_PROXY, 0, NULL);
 		s->state = S_CONNECTED;
 		return SOCK_CONNECTED;
+	}
+	return fail(s, SOCK_E_STATE, 0, "connect step out of sequence");
+}
+#endif
+
+int
+sock_connect_step(struct sock *s, short revents)
+{
+	int rc;
+
+	if (s->err)
+		return s->err;
+	switch (s->state) {
+	case S_CONNECTED:
+		return SOCK_CONNECTED;
+	case S_CONNECTING:
+		if (revents & (POLLOUT | POLLERR | POLLHUP)) {
+			int e = 0;
+			socklen_t el = sizeof e;
+
+			if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
+				e = errno;
+			if (e == 0)
+				return tcp_up(s) == SOCK_CONNECTED ?
+				    SOCK_CONNECTED : sock_connect_step(s, 0);
+			addr_fail(s, errno_code(e), e, NULL);
+		} else if (sock_now_ms() >= s->attempt_end) {
+			addr_fail(s, SOCK_E_TIMEOUT, 0, "timed out");
+		} else {
+			return 0;
+		}
+		s->cur++;
+		rc = try_next(s);
+		return rc;
+#ifndef SOCK_NO_PROXY
+	case S_PROXY_SEND:
+	case S_PROXY_RECV:
+		return proxy_step(s);
+#endif
 	default:
 		return fail(s, SOCK_E_STATE, 0, "connect step out of sequence");
 	}

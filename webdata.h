@@ -8,7 +8,7 @@
 
 extern const unsigned char web_page[];	/* HTML + CSS + JS */
 extern const size_t web_page_len;
-extern const unsigned char web_coast[];	/* int16 LE polylines */
+extern const unsigned char web_coast[];	/* polylines, web/mkcoast.py */
 extern const size_t web_coast_len;
 
 #endif
