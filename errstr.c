@@ -15,6 +15,7 @@
 #include "sinkredis.h"
 #include "web.h"
 #include "sock.h"
+#include "stream.h"
 #include "tls.h"
 
 struct errdesc {
@@ -39,6 +40,7 @@ static const struct errdesc table[] = {
 	WEB_ERRORS(ERR_ROW)
 	SOCK_ERRORS(ERR_ROW)
 	TLS_ERRORS(ERR_ROW)
+	STREAM_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW
 

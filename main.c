@@ -290,12 +290,13 @@ version(void)
 	    (unsigned long)sizeof a->stream.window,
 	    (unsigned long)sizeof a->stream.frame,
 	    (unsigned long)sizeof a->stream.framebuf);
-	printf("  http head %lu + headers %lu, chunk %lu, json tokens %lu, "
-	    "id ring %lu;\n", (unsigned long)sizeof a->stream.head,
+	printf("  http head %lu + headers %lu, chunk %lu, json tokens %lu;\n",
+	    (unsigned long)sizeof a->stream.head,
 	    (unsigned long)sizeof a->stream.hdrs,
 	    (unsigned long)sizeof a->stream.chunk,
-	    (unsigned long)sizeof a->stream.toks,
-	    (unsigned long)sizeof a->stream.ids);
+	    (unsigned long)sizeof a->stream.toks);
+	printf("  only with --dedupe (or --backfill): id ring %lu\n",
+	    (unsigned long)(STREAM_IDRING * sizeof *a->cfg.ids));
 	printf("  trust anchors %lu (https only), output %lu, preset "
 	    "(credentials, OAuth) %lu\n", (unsigned long)sizeof a->anchors,
 	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->preset);
@@ -1824,6 +1825,12 @@ main(int argc, char **argv)
 	c->user_agent = CONF_USER_AGENT;
 	c->record_fd = app.record_fd;
 	c->anchors = &app.anchors;
+	if (c->dedupe) {
+		c->ids_len = STREAM_IDRING;
+		c->ids = calloc(c->ids_len, sizeof *c->ids);
+		if (c->ids == NULL)
+			die(EXIT_GENERIC, "cannot allocate the id ring");
+	}
 	c->on_message = on_message;
 	c->on_log = log_line;
 	c->arg = &app;

@@ -122,8 +122,8 @@ seen_before(struct stream *s, uint64_t id)
 	if (id > s->id_max)
 		s->id_max = id;
 	s->ids[s->id_next] = id;
-	s->id_next = (s->id_next + 1) % STREAM_IDRING;
-	if (s->id_count < STREAM_IDRING)
+	s->id_next = (s->id_next + 1) % s->ids_len;
+	if (s->id_count < s->ids_len)
 		s->id_count++;
 	return 0;
 }
@@ -1359,6 +1359,12 @@ stream_init(struct stream *s, const struct stream_cfg *cfg)
 	    (uint64_t)getpid();
 	if (s->rng == 0)
 		s->rng = 1;
+	if (cfg->dedupe && (cfg->ids == NULL || cfg->ids_len == 0)) {
+		set_error(s, "dedupe needs an id ring (stream_cfg ids)");
+		return STREAM_E_DEDUPE_CONFIG;
+	}
+	s->ids = cfg->ids;
+	s->ids_len = cfg->ids_len;
 	if (cfg->replay_path) {
 		s->replay = 1;
 		/* Messages name the file where they would name the host. */

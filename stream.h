@@ -58,7 +58,8 @@
 	X(STREAM_E_URL, -200, "invalid stream URL") \
 	X(STREAM_E_REQUEST, -201, "request does not fit the request buffer") \
 	X(STREAM_E_AUTH_SIGN, -202, "could not build the Authorization field") \
-	X(STREAM_E_TLS_CONFIG, -203, "https needs trust anchor storage")
+	X(STREAM_E_TLS_CONFIG, -203, "https needs trust anchor storage") \
+	X(STREAM_E_DEDUPE_CONFIG, -204, "dedupe needs an id ring (cfg ids)")
 
 enum stream_error {
 #define STREAM_ENUM(name, code, text) name = code,
@@ -142,7 +143,11 @@ struct stream_cfg {
 	int validate;			/* skip (count) invalid JSON */
 	const char *has_path;		/* deliver only with this key path */
 	int only_geo;
-	int dedupe;			/* drop repeated ids */
+	int dedupe;			/* drop repeated ids, remembered in: */
+	uint64_t *ids;			/* caller's id ring, ids_len entries
+					 * (STREAM_IDRING suggested); only
+					 * dedupe uses it, and needs it */
+	size_t ids_len;
 	int classify;			/* parse every message for on_message
 					 * (else: only possible control
 					 * messages; tweets get m == NULL) */
@@ -269,8 +274,8 @@ struct stream {
 	uint64_t limit_base, limit_conn;	/* limit notices */
 
 	/* delivery */
-	uint64_t ids[STREAM_IDRING];
-	size_t id_next, id_count;
+	uint64_t *ids;			/* cfg->ids */
+	size_t ids_len, id_next, id_count;
 	uint64_t id_max;
 	uint64_t bytes_out;
 	int halt;			/* why the pipeline stopped */

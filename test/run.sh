@@ -28,7 +28,9 @@ for t in "$@"; do
 	done
 	p=$(grep -c '^PASS ' "$out")
 	f=$(grep -c '^FAIL ' "$out")
-	grep -E '^(FAIL|XFAIL|SKIP) ' "$out"
+	# FAIL lines with the indented detail lines a test prints under them
+	awk '/^(FAIL|XFAIL|SKIP) / { print; d = 1; next }
+	    d && /^    / { print; next } { d = 0 }' "$out"
 	if [ "$rc" -gt 128 ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] &&
 	    [ "$xf" -eq 0 ]; }; then
 		echo "FAIL $t: exited with status $rc:"

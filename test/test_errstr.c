@@ -14,6 +14,7 @@
 #include "sinkredis.h"
 #include "web.h"
 #include "sock.h"
+#include "stream.h"
 #include "tls.h"
 
 #define CODE_ROW(name, code, text) code,
@@ -32,6 +33,7 @@ static const int codes[] = {
 	WEB_ERRORS(CODE_ROW)
 	SOCK_ERRORS(CODE_ROW)
 	TLS_ERRORS(CODE_ROW)
+	STREAM_ERRORS(CODE_ROW)
 };
 
 static int

@@ -21,6 +21,7 @@
 #include "stream.h"
 
 static struct stream st;
+static uint64_t ids[STREAM_IDRING];
 
 static int
 on_msg(void *arg, const char *msg, size_t len, const struct msg *m)
@@ -54,6 +55,8 @@ run(const uint8_t *data, size_t size, int flags, int whole,
 	c.raw = (flags >> 2) & 1;
 	c.validate = (flags >> 3) & 1;
 	c.dedupe = (flags >> 4) & 1;
+	c.ids = ids;
+	c.ids_len = sizeof ids / sizeof ids[0];
 	c.max_messages = (flags >> 5) & 1 ? 3 : 0;
 	c.retry = 0;
 	c.on_message = on_msg;
