@@ -20,6 +20,8 @@
  * "CONNECT host:port HTTP/1.1" and reads the proxy's reply head (at most
  * SOCK_PROXY_HEAD_MAX bytes, read one byte at a time so not a byte of the
  * tunnelled stream is consumed); a 2xx status completes the connect.
+ * Built with -DSOCK_NO_PROXY, the CONNECT code is left out and
+ * sock_set_proxy() fails with SOCK_E_ARG.
  *
  * Socket options on every connected socket: TCP_NODELAY (the request goes
  * out at once), SO_KEEPALIVE, and where the platform defines them
