@@ -56,7 +56,7 @@ main.o: main.c config.h $(HDRS) config.mk
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
 stream.o: stream.c $(HDRS) config.mk
 preset.o: preset.c $(HDRS) config.mk
-errstr.o: errstr.c $(HDRS) config.mk
+errstr.o: errstr.c config.h $(HDRS) config.mk
 http.o: http.c http.h config.mk
 chunk.o: chunk.c chunk.h config.mk
 oauth.o: oauth.c oauth.h config.mk

@@ -1,6 +1,7 @@
 /* errstr -- words for every module's error code.  MIT licensed. */
 #include <stdio.h>
 
+#include "config.h"
 #include "errstr.h"
 #include "chunk.h"
 #include "frame.h"
@@ -10,10 +11,14 @@
 #include "cred.h"
 #include "json.h"
 #include "msg.h"
-#include "resp.h"
 #include "sinkfile.h"
+#ifndef SLUICE_NO_REDIS
+#include "resp.h"
 #include "sinkredis.h"
+#endif
+#ifndef SLUICE_NO_WEB
 #include "web.h"
+#endif
 #include "sock.h"
 #include "stream.h"
 #include "tls.h"
@@ -34,10 +39,14 @@ static const struct errdesc table[] = {
 	CRED_ERRORS(ERR_ROW)
 	JSON_ERRORS(ERR_ROW)
 	MSG_ERRORS(ERR_ROW)
-	RESP_ERRORS(ERR_ROW)
 	FSINK_ERRORS(ERR_ROW)
+#ifndef SLUICE_NO_REDIS
+	RESP_ERRORS(ERR_ROW)
 	RSINK_ERRORS(ERR_ROW)
+#endif
+#ifndef SLUICE_NO_WEB
 	WEB_ERRORS(ERR_ROW)
+#endif
 	SOCK_ERRORS(ERR_ROW)
 	TLS_ERRORS(ERR_ROW)
 	STREAM_ERRORS(ERR_ROW)
