@@ -129,7 +129,7 @@ test/webdrv: test/webdrv.c web.o webpage.o webcoast.o oauth.o
 		$(SLUICE_LIBS)
 test/test_sock: test/test_sock.c test/t.h sock.o
 	$(TESTCC) -o $@ test/test_sock.c sock.o $(LDFLAGS)
-test/test_tls: test/test_tls.c test/t.h tls.c tls.h
+test/test_tls: test/test_tls.c test/t.h test/tls_certs.h tls.c tls.h
 	$(TESTCC) -o $@ test/test_tls.c $(LDFLAGS) $(SLUICE_LIBS)
 test/tlsget: test/tlsget.c sock.o tls.o errstr.o
 	$(TESTCC) -o $@ test/tlsget.c sock.o tls.o errstr.o $(LDFLAGS) \
