@@ -51,7 +51,6 @@ enum {
 static struct app {
 	struct stream stream;
 	struct stream_cfg cfg;
-	struct tls_anchors anchors;	/* only https uses it */
 	struct preset preset;		/* URL, body, credentials, signing */
 	struct preset_opts popts;
 	enum preset_kind kind;
@@ -251,9 +250,11 @@ version(void)
 	    (unsigned long)sizeof a->stream.chunk,
 	    (unsigned long)sizeof a->stream.toks,
 	    (unsigned long)sizeof a->stream.ids);
-	printf("  trust anchors %lu (https only), output %lu, preset "
-	    "(credentials, OAuth) %lu\n", (unsigned long)sizeof a->anchors,
-	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->preset);
+	printf("  trust anchors on demand %lu + CA file scan %lu (https "
+	    "only), output %lu,\n  preset (credentials, OAuth) %lu\n",
+	    (unsigned long)sizeof a->stream.lazy,
+	    (unsigned long)sizeof a->stream.ca, (unsigned long)sizeof a->out,
+	    (unsigned long)sizeof a->preset);
 	printf("  redis %lu (+ backlog, %lu by default, only with a Redis "
 	    "mode), web %lu\n  (+ %lu per viewer and %lu of ring, only with "
 	    "--serve)\n", (unsigned long)sizeof a->redis,
@@ -1678,7 +1679,6 @@ main(int argc, char **argv)
 	c->nfields = app.nfields;
 	c->user_agent = CONF_USER_AGENT;
 	c->record_fd = app.record_fd;
-	c->anchors = &app.anchors;
 	c->on_message = on_message;
 	c->on_log = log_line;
 	c->arg = &app;

@@ -601,6 +601,45 @@ lazy_units(void)
 	check(tls_ca_scan_find(&scan, want, 2, &set) == 0);	/* not CAs */
 	check(set.n == 0);
 
+	/* the scan's PEM reader agrees with tls_anchors_load_pem(): CRLF
+	 * lines, the X509 label, no final newline */
+	{
+		static char crlf[4 * sizeof pem_root];
+		const char *c;
+		size_t k = 0, j;
+
+		memcpy(crlf, "junk\r\n", 6);
+		k = 6;
+		for (c = pem_other1; *c; c++) {
+			if (*c == '\n')
+				crlf[k++] = '\r';
+			crlf[k++] = *c;
+		}
+		c = strstr(pem_root, "-----END");
+		k += (size_t)snprintf(crlf + k, sizeof crlf - k, "%s%.*s%s%s",
+		    "-----BEGIN X509 CERTIFICATE-----\n",
+		    (int)(c - pem_root - 28), pem_root + 28,
+		    "-----END X509 CERTIFICATE-----\n", pem_other2);
+		crlf[k - 1] = '\0';	/* no final newline */
+		parts[0] = crlf;
+		check(write_file(tmp("crlf.pem"), parts, 1) == 0);
+		check(tls_ca_scan_init(&scan, tmp("crlf.pem")) == 3);
+		/* BearSSL's PEM decoder does not see CRLF banners */
+		tls_anchors_init(&ta);
+		check(tls_anchors_load(&ta, tmp("crlf.pem")) == 2);
+		for (j = 0; j < ta.n; j++) {
+			tls_anchor_set_init(&set);
+			check(tls_ca_scan_find(&scan, &ta.ta[j].dn, 1, &set)
+			    == 1);
+			check(same_anchor(&set.ta[0], &ta.ta[j]));
+		}
+		n = pem_der(pem_other1, der, sizeof der);
+		check(cert_names(der, n, &iss, &sub) == 0);
+		tls_anchor_set_init(&set);
+		check(tls_ca_scan_find(&scan, &sub, 1, &set) == 1);
+		check(dn_is(&set.ta[0].dn, pem_other1));
+		check(unlink(tmp("crlf.pem")) == 0);
+	}
 	check(tls_ca_scan_init(&scan, tmp("none.pem")) == TLS_E_CA_OPEN);
 	parts[0] = "no certificates here\n";
 	check(write_file(tmp("empty.pem"), parts, 1) == 0);
@@ -610,6 +649,18 @@ lazy_units(void)
 	check(write_file(tmp("bad.pem"), parts, 1) == 0);
 	check(tls_ca_scan_init(&scan, tmp("bad.pem")) == TLS_E_CA_PEM);
 	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+	check(write_file(tmp("cut.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB=A==\n"
+	    "-----END CERTIFICATE-----\n";
+	check(write_file(tmp("cut.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIBA\n"
+	    "-----END CERTIFICATE-----\n";
+	check(write_file(tmp("cut.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----BEGIN "
+	    "CERTIFICATE-----\n";
 	check(write_file(tmp("cut.pem"), parts, 1) == 0);
 	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
 
