@@ -550,6 +550,53 @@ dn_is(const br_x500_name *dn, const char *pem)
 }
 
 static int
+scan_push_all(void *ctx, const unsigned char *p, size_t n, size_t *used)
+{
+	*used = n;
+	return scan_push(ctx, p, n);
+}
+
+/* The scan's PEM reader, fed whole, per byte and at random splits: the
+ * same anchors each time, and every cut of the text fails or finds
+ * fewer, never more. */
+static int
+scan_splits(void)
+{
+	static char text[8 * sizeof pem_root];
+	unsigned char der[512];
+	br_x500_name want[2];
+	struct tls_anchor_set set;
+	size_t n, len, i;
+	int mode, rc;
+
+	n = (size_t)snprintf(text, sizeof text, "%s%s%s%s", pem_other1,
+	    pem_root2, pem_root, pem_other2);
+	len = pem_der(pem_root, der, sizeof der);
+	check(cert_names(der, len, &want[0], &want[1]) == 0);
+	for (mode = 0; mode < T_NMODES; mode++) {
+		memset(&scan, 0, sizeof scan);
+		tls_anchor_set_init(&set);
+		scan.want = want;
+		scan.nwant = 1;
+		scan.out = &set;
+		check(t_feed(mode, scan_push_all, &scan, (unsigned char *)text,
+		    n, NULL, NULL) == 0);
+		check(scan.state == SC_OUT && scan.added == 2 && set.n == 2);
+	}
+	for (i = 0; i < n; i += 7) {
+		memset(&scan, 0, sizeof scan);
+		tls_anchor_set_init(&set);
+		scan.want = want;
+		scan.nwant = 1;
+		scan.out = &set;
+		rc = scan_push(&scan, (unsigned char *)text, i);
+		check(rc == 0 || rc == TLS_E_CA_PEM);
+		check(set.n <= 2);
+	}
+	return 0;
+}
+
+static int
 lazy_units(void)
 {
 	unsigned char der[512];
@@ -882,6 +929,7 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	t_run("scan_splits", scan_splits);
 	t_run("lazy_units", lazy_units);
 	t_run("lazy_handshakes", lazy_handshakes);
 	{
