@@ -712,6 +712,7 @@ lazy_units(void)
 	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
 
 	/* the set: duplicates, the anchor limit, the pool limit */
+	memset(der, 0x5a, sizeof der);	/* made-up DN and key bytes */
 	tls_anchor_set_init(&set);
 	memset(&a, 0, sizeof a);
 	a.dn.data = der;
