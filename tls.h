@@ -48,7 +48,10 @@
  * give.  tls.c's source, tls_ca_scan_find(), reads the PEM file (or every
  * file of the hashed directory) in TLS_CA_CHUNK-byte read()s and keeps
  * the matching certificates: a few ms per full handshake, nothing on a
- * resumed one.  Firmware can plug in anchors kept in flash instead.
+ * resumed one.  Firmware can plug in anchors kept in flash instead.  A
+ * chain that does not fit, or a source that fails, fails the handshake
+ * with that code (not a verification error, see tls_is_verify_error()),
+ * except in insecure and pin-only modes, which never needed the anchors.
  * Default file for both: cfg path, else $SSL_CERT_FILE, else
  * $SSL_CERT_DIR, else TLS_CA_FILE.
  *
@@ -92,9 +95,9 @@
  * decoding a certificate once its DN differs from every wanted one);
  * tls_ca_scan_init()'s full decode 8 ms; tls_anchors_load() 31 ms.  The
  * scan also reads CRLF bundles, whose certificates BearSSL's PEM decoder
- * (tls_anchors_load) does not see.  No heap use, but
- * a hashed directory is read with opendir(), which allocates in libc: use
- * a bundle file where no allocation after start-up is allowed.
+ * (tls_anchors_load) does not see.  No heap use, but a hashed directory
+ * is read with opendir(), which allocates in libc: use a bundle file
+ * where no allocation after start-up is allowed.
  */
 #ifndef TLS_H
 #define TLS_H
