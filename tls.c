@@ -538,7 +538,8 @@ set_put(struct tls_anchor_set *s, const unsigned char *p, size_t n)
 	if (n > TLS_TA_LAZY_POOL - s->used)
 		return NULL;
 	d = s->pool + s->used;
-	memcpy(d, p, n);
+	if (n > 0)
+		memcpy(d, p, n);
 	s->used += n;
 	return d;
 }
@@ -1167,9 +1168,10 @@ tls_peer_pin(const struct tls *t, char *out, size_t cap)
 /* ---- the chain's DNs (on-demand anchors) ---------------------------- */
 
 /* The DER element at p[off..n): *hdr header bytes, *len content bytes.
- * Single-byte tags, definite lengths of up to 3 bytes (a certificate's
- * fields; TLS caps a certificate at 2^24 - 1 bytes).  Returns the tag or
- * -1 when the element does not fit in p[0..n). */
+ * Single-byte tags, definite lengths in up to 4 bytes (TLS caps a
+ * certificate at 2^24 - 1 bytes; leading zero bytes are taken as they
+ * come, the validator judges the encoding).  Returns the tag or -1 when
+ * the element does not fit in p[0..n). */
 static int
 der_elt(const unsigned char *p, size_t n, size_t off, size_t *hdr,
     size_t *len)
@@ -1185,10 +1187,13 @@ der_elt(const unsigned char *p, size_t n, size_t off, size_t *hdr,
 	l = p[i++];
 	if (l & 0x80) {
 		k = l & 0x7f;
-		if (k == 0 || k > 3 || n - i < k)
+		if (k == 0 || k > 4 || n - i < k)
 			return -1;
-		for (l = 0; k > 0; k--)
+		for (l = 0; k > 0; k--) {
+			if (l > (SIZE_MAX >> 8))
+				return -1;
 			l = l << 8 | p[i++];
+		}
 	}
 	if (l > n - i)
 		return -1;

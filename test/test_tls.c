@@ -617,6 +617,26 @@ lazy_units(void)
 		check(cert_names(der, i, &iss, &sub) == -1);
 	der[0] = 0x31;
 	check(cert_names(der, n, &iss, &sub) == -1);
+	{
+		/* hand-made: a 4-byte length, no version, empty fields */
+		static unsigned char c[] = {
+			0x30, 0x84, 0, 0, 0, 0x13,
+			0x30, 0x11, 0x02, 0x01, 0x05, 0x30, 0x00,
+			0x30, 0x02, 0x31, 0x00,			/* issuer */
+			0x30, 0x00,
+			0x30, 0x04, 0x31, 0x02, 0x30, 0x00	/* subject */
+		};
+
+		check(cert_names(c, sizeof c, &iss, &sub) == 0);
+		check(iss.data == c + 13 && iss.len == 4);
+		check(sub.data == c + 19 && sub.len == 6);
+		c[1] = 0x85;	/* 5 length bytes: refused */
+		check(cert_names(c, sizeof c, &iss, &sub) == -1);
+		c[1] = 0x84;
+		c[9] = 0x02;	/* the serial takes the next tag */
+		check(cert_names(c, sizeof c, &iss, &sub) == -1);
+		c[9] = 0x01;
+	}
 	n = pem_der(pem_root, der, sizeof der);
 	check(cert_names(der, n, &iss, &sub) == 0);
 	check(dn_is(&iss, pem_root) && dn_is(&sub, pem_root));
