@@ -25,7 +25,7 @@ SHTESTS = test/tiny.sh test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
 	test/tlsget test/embed test/failmalloc.so
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
-	test/bench_inflate
+	test/bench_inflate test/bench_anchors
 
 # 32-bit glibc targets (mipsel, armhf): 64-bit off_t and time_t, so files
 # past 2 GiB, readdir on 64-bit-cookie filesystems and dates past 2038 work
@@ -129,7 +129,7 @@ test/webdrv: test/webdrv.c web.o webpage.o webcoast.o oauth.o
 		$(SLUICE_LIBS)
 test/test_sock: test/test_sock.c test/t.h sock.o
 	$(TESTCC) -o $@ test/test_sock.c sock.o $(LDFLAGS)
-test/test_tls: test/test_tls.c test/t.h tls.c tls.h
+test/test_tls: test/test_tls.c test/t.h test/tls_certs.h tls.c tls.h
 	$(TESTCC) -o $@ test/test_tls.c $(LDFLAGS) $(SLUICE_LIBS)
 test/tlsget: test/tlsget.c sock.o tls.o errstr.o
 	$(TESTCC) -o $@ test/tlsget.c sock.o tls.o errstr.o $(LDFLAGS) \
@@ -313,6 +313,8 @@ lint:
 	@sh test/lint.sh "$(CC)" $(VENDOR)
 
 # ---- bench -------------------------------------------------------------
+test/bench_anchors: test/bench_anchors.c tls.o
+	$(TESTCC) -O2 -o $@ test/bench_anchors.c tls.o $(LDFLAGS) $(SLUICE_LIBS)
 test/bench_chunk: test/bench_chunk.c chunk.o
 	$(TESTCC) -O2 -o $@ test/bench_chunk.c chunk.o $(LDFLAGS)
 test/bench_oauth: test/bench_oauth.c oauth.o

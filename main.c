@@ -58,7 +58,6 @@ enum {
 static struct app {
 	struct stream stream;
 	struct stream_cfg cfg;
-	struct tls_anchors anchors;	/* only https uses it */
 	struct preset preset;		/* URL, body, credentials, signing */
 	struct preset_opts popts;
 	enum preset_kind kind;
@@ -295,11 +294,13 @@ version(void)
 	    (unsigned long)sizeof a->stream.hdrs,
 	    (unsigned long)sizeof a->stream.chunk,
 	    (unsigned long)sizeof a->stream.toks);
+	printf("  trust anchors on demand %lu + CA file scan %lu (https "
+	    "only), output %lu,\n  preset (credentials, OAuth) %lu\n",
+	    (unsigned long)sizeof a->stream.lazy,
+	    (unsigned long)sizeof a->stream.ca, (unsigned long)sizeof a->out,
+	    (unsigned long)sizeof a->preset);
 	printf("  only with --dedupe (or --backfill): id ring %lu\n",
 	    (unsigned long)(STREAM_IDRING * sizeof *a->cfg.ids));
-	printf("  trust anchors %lu (https only), output %lu, preset "
-	    "(credentials, OAuth) %lu\n", (unsigned long)sizeof a->anchors,
-	    (unsigned long)sizeof a->out, (unsigned long)sizeof a->preset);
 #ifndef SLUICE_NO_REDIS
 	printf("  only with a Redis mode: redis %lu + backlog (%lu by "
 	    "default)\n", (unsigned long)sizeof *a->redis,
@@ -1824,7 +1825,6 @@ main(int argc, char **argv)
 	c->nfields = app.nfields;
 	c->user_agent = CONF_USER_AGENT;
 	c->record_fd = app.record_fd;
-	c->anchors = &app.anchors;
 	if (c->dedupe) {
 		c->ids_len = STREAM_IDRING;
 		c->ids = calloc(c->ids_len, sizeof *c->ids);

@@ -1393,20 +1393,28 @@ stream_init(struct stream *s, const struct stream_cfg *cfg)
 		struct tls_config tc;
 
 		memset(&tc, 0, sizeof tc);
-		if (cfg->anchors == NULL)
-			return STREAM_E_TLS_CONFIG;
-		if (!cfg->insecure || cfg->cacert) {
+		rc = 0;
+		if (cfg->insecure && cfg->cacert == NULL) {
+			/* no anchors: nothing is verified */
+		} else if (cfg->anchors == NULL) {
+			/* Default: read per full handshake, only the
+			 * anchors the chain needs; checked once now. */
+			rc = tls_ca_scan_init(&s->ca, cfg->cacert);
+			tc.find = tls_ca_scan_find;
+			tc.find_arg = &s->ca;
+			tc.lazy = &s->lazy;
+		} else {
 			tls_anchors_init(cfg->anchors);
 			rc = tls_anchors_load(cfg->anchors, cfg->cacert);
-			if (rc < 0) {
-				set_error(s, "trust anchors from %s: %s",
-				    cfg->cacert ? cfg->cacert :
-				    "the system bundle", errstr(rc));
-				return rc;
-			}
+			tc.ta = cfg->anchors->ta;
+			tc.ta_count = cfg->anchors->n;
 		}
-		tc.ta = cfg->anchors->ta;
-		tc.ta_count = cfg->anchors->n;
+		if (rc < 0) {
+			set_error(s, "trust anchors from %s: %s",
+			    cfg->cacert ? cfg->cacert : "the system bundle",
+			    errstr(rc));
+			return rc;
+		}
 		tc.pins = cfg->pin;
 		tc.insecure = cfg->insecure;
 		tc.now = cfg->tls_time;

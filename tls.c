@@ -490,6 +490,20 @@ load_dir(struct tls_anchors *a, const char *path)
 	return rc < 0 ? rc : added;
 }
 
+/* The CA file or directory to read: path, else the environment, else
+ * TLS_CA_FILE. */
+static const char *
+ca_path(const char *path)
+{
+	if (path == NULL || path[0] == '\0')
+		path = getenv("SSL_CERT_FILE");
+	if (path == NULL || path[0] == '\0')
+		path = getenv("SSL_CERT_DIR");
+	if (path == NULL || path[0] == '\0')
+		path = TLS_CA_FILE;
+	return path;
+}
+
 int
 tls_anchors_load(struct tls_anchors *a, const char *path)
 {
@@ -498,18 +512,419 @@ tls_anchors_load(struct tls_anchors *a, const char *path)
 
 	if (a->err)
 		return a->err;
-	if (path == NULL || path[0] == '\0')
-		path = getenv("SSL_CERT_FILE");
-	if (path == NULL || path[0] == '\0')
-		path = getenv("SSL_CERT_DIR");
-	if (path == NULL || path[0] == '\0')
-		path = TLS_CA_FILE;
+	path = ca_path(path);
 	if (stat(path, &st) != 0)
 		return a_fail(a, TLS_E_CA_OPEN);
 	rc = S_ISDIR(st.st_mode) ? load_dir(a, path) : load_file(a, path);
 	if (rc == 0)
 		rc = TLS_E_CA_NONE;
 	return rc < 0 ? a_fail(a, rc) : rc;
+}
+
+/* ---- on-demand anchors: the set, the file source ------------------- */
+
+void
+tls_anchor_set_init(struct tls_anchor_set *s)
+{
+	s->n = 0;
+	s->used = 0;
+}
+
+static unsigned char *
+set_put(struct tls_anchor_set *s, const unsigned char *p, size_t n)
+{
+	unsigned char *d;
+
+	if (n > TLS_TA_LAZY_POOL - s->used)
+		return NULL;
+	d = s->pool + s->used;
+	if (n > 0)
+		memcpy(d, p, n);
+	s->used += n;
+	return d;
+}
+
+static int
+same_bytes(const unsigned char *a, size_t an, const unsigned char *b,
+    size_t bn)
+{
+	return an == bn && (an == 0 || memcmp(a, b, an) == 0);
+}
+
+static int
+same_anchor(const br_x509_trust_anchor *a, const br_x509_trust_anchor *b)
+{
+	if (a->flags != b->flags || a->pkey.key_type != b->pkey.key_type ||
+	    !same_bytes(a->dn.data, a->dn.len, b->dn.data, b->dn.len))
+		return 0;
+	if (a->pkey.key_type == BR_KEYTYPE_RSA)
+		return same_bytes(a->pkey.key.rsa.n, a->pkey.key.rsa.nlen,
+		    b->pkey.key.rsa.n, b->pkey.key.rsa.nlen) &&
+		    same_bytes(a->pkey.key.rsa.e, a->pkey.key.rsa.elen,
+		    b->pkey.key.rsa.e, b->pkey.key.rsa.elen);
+	return a->pkey.key.ec.curve == b->pkey.key.ec.curve &&
+	    same_bytes(a->pkey.key.ec.q, a->pkey.key.ec.qlen,
+	    b->pkey.key.ec.q, b->pkey.key.ec.qlen);
+}
+
+int
+tls_anchor_set_add(struct tls_anchor_set *s, const br_x509_trust_anchor *ta)
+{
+	br_x509_trust_anchor *d;
+	size_t i, used = s->used;
+
+	if (ta->pkey.key_type != BR_KEYTYPE_RSA &&
+	    ta->pkey.key_type != BR_KEYTYPE_EC)
+		return TLS_E_CA_CERT;
+	for (i = 0; i < s->n; i++)
+		if (same_anchor(&s->ta[i], ta))
+			return 0;
+	if (s->n >= TLS_TA_LAZY_MAX)
+		return TLS_E_CA_FULL;
+	d = &s->ta[s->n];
+	*d = *ta;
+	d->dn.data = set_put(s, ta->dn.data, ta->dn.len);
+	if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
+		d->pkey.key.rsa.n = set_put(s, ta->pkey.key.rsa.n,
+		    ta->pkey.key.rsa.nlen);
+		d->pkey.key.rsa.e = set_put(s, ta->pkey.key.rsa.e,
+		    ta->pkey.key.rsa.elen);
+		if (d->pkey.key.rsa.n == NULL || d->pkey.key.rsa.e == NULL)
+			d->dn.data = NULL;
+	} else {
+		d->pkey.key.ec.q = set_put(s, ta->pkey.key.ec.q,
+		    ta->pkey.key.ec.qlen);
+		if (d->pkey.key.ec.q == NULL)
+			d->dn.data = NULL;
+	}
+	if (d->dn.data == NULL) {
+		s->used = used;		/* all or nothing */
+		return TLS_E_CA_FULL;
+	}
+	s->n++;
+	return 1;
+}
+
+/* Streams the subject DN of the certificate being scanned against the
+ * wanted DNs: a bit stays live while its DN equals the bytes so far. */
+static void
+scan_dn(void *ctx, const void *p, size_t n)
+{
+	struct tls_ca_scan *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->nwant; i++) {
+		const br_x500_name *w = &s->want[i];
+
+		if (!(s->live >> i & 1))
+			continue;
+		if (n > w->len - s->dn_off ||
+		    memcmp(w->data + s->dn_off, p, n) != 0)
+			s->live &= ~((uint32_t)1 << i);
+	}
+	s->dn_off += n;
+}
+
+/* A certificate object ended: count it, or add it if its DN matched. */
+static int
+scan_cert_end(struct tls_ca_scan *s)
+{
+	const br_x509_pkey *pk;
+	br_x509_trust_anchor ta;
+	size_t i;
+	int rc;
+
+	if (!s->count && s->live == 0)
+		return 0;
+	pk = br_x509_decoder_get_pkey(&s->dc);
+	if (br_x509_decoder_last_error(&s->dc) != 0 || pk == NULL ||
+	    (pk->key_type != BR_KEYTYPE_RSA && pk->key_type != BR_KEYTYPE_EC))
+		return 0;	/* skipped, like tls_anchors_load() does */
+	if (s->count) {
+		s->added++;
+		return 0;
+	}
+	for (i = 0; i < s->nwant; i++)
+		if ((s->live >> i & 1) && s->dn_off == s->want[i].len)
+			break;
+	if (i == s->nwant)
+		return 0;	/* a longer DN with a wanted one as prefix */
+	ta.dn = s->want[i];
+	ta.flags = br_x509_decoder_isCA(&s->dc) ? BR_X509_TA_CA : 0;
+	ta.pkey = *pk;
+	if ((rc = tls_anchor_set_add(s->out, &ta)) < 0)
+		return rc;
+	s->added += rc;
+	return 0;
+}
+
+/*
+ * The scan's own PEM reader.  BearSSL's PEM decoder (an interpreter, one
+ * byte at a time) made a scan of Debian's bundle cost 25 ms; this one is
+ * a table-driven base64 decoder that also stops decoding a certificate
+ * once its subject DN has differed from every wanted one, and only looks
+ * for the END line after that (base64 text has no '-').  Certificates
+ * are "-----BEGIN CERTIFICATE-----" or "...X509 CERTIFICATE-----" lines;
+ * other objects are skipped whole; a bad base64 character or a cut object
+ * is TLS_E_CA_PEM, as with tls_anchors_load().
+ */
+enum { SC_OUT, SC_OTHER, SC_CERT, SC_END };
+
+static int
+b64_value(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+/* The line in s->line (its start), trailing blanks off, equals w. */
+static int
+line_is(const struct tls_ca_scan *s, const char *w)
+{
+	size_t n = s->line_len < sizeof s->line ? s->line_len :
+	    sizeof s->line, wl = strlen(w);
+
+	while (n > 0 && (s->line[n - 1] == '\r' || s->line[n - 1] == ' ' ||
+	    s->line[n - 1] == '\t'))
+		n--;
+	return n == wl && s->line_len <= sizeof s->line &&
+	    memcmp(s->line, w, n) == 0;
+}
+
+static int
+line_starts(const struct tls_ca_scan *s, const char *w)
+{
+	size_t wl = strlen(w);
+
+	return s->line_len >= wl && wl <= sizeof s->line &&
+	    memcmp(s->line, w, wl) == 0;
+}
+
+/* Decoded bytes go to the X.509 decoder, unless nothing can match. */
+static void
+scan_flush(struct tls_ca_scan *s)
+{
+	if (s->der_len > 0 && (s->count || s->live != 0))
+		br_x509_decoder_push(&s->dc, s->der, s->der_len);
+	s->der_len = 0;
+}
+
+/* A complete line outside a certificate's base64. */
+static int
+scan_line(struct tls_ca_scan *s)
+{
+	int rc = 0;
+
+	switch (s->state) {
+	case SC_OUT:
+		if (line_is(s, "-----BEGIN CERTIFICATE-----") ||
+		    line_is(s, "-----BEGIN X509 CERTIFICATE-----")) {
+			s->state = SC_CERT;
+			s->live = s->nwant >= 32 ? 0xffffffffu :
+			    ((uint32_t)1 << s->nwant) - 1;
+			s->dn_off = 0;
+			s->acc = 0;
+			s->nacc = 0;
+			s->pad = 0;
+			s->der_len = 0;
+			br_x509_decoder_init(&s->dc, scan_dn, s);
+		} else if (line_starts(s, "-----BEGIN ")) {
+			s->state = SC_OTHER;
+		}
+		break;
+	case SC_OTHER:
+		if (line_starts(s, "-----END "))
+			s->state = SC_OUT;
+		break;
+	case SC_END:
+		if (!line_starts(s, "-----END ") || s->nacc != 0)
+			return TLS_E_CA_PEM;
+		scan_flush(s);
+		rc = scan_cert_end(s);
+		s->state = SC_OUT;
+		break;
+	}
+	s->line_len = 0;
+	return rc;
+}
+
+static int
+scan_push(struct tls_ca_scan *s, const unsigned char *p, size_t n)
+{
+	size_t i;
+	int rc, v;
+
+	for (i = 0; i < n; i++) {
+		int c = p[i];
+
+		if (s->state == SC_CERT) {
+			if (c == '-') {		/* the END line */
+				s->state = SC_END;
+			} else if (!s->count && s->live == 0) {
+				continue;	/* no match: skip to END */
+			} else if (c == '\n' || c == '\r' || c == ' ' ||
+			    c == '\t') {
+				continue;
+			} else {
+				if (c == '=') {
+					v = 0;
+					s->pad++;
+				} else if (s->pad ||
+				    (v = b64_value(c)) < 0) {
+					return TLS_E_CA_PEM;
+				}
+				s->acc = s->acc << 6 | (uint32_t)v;
+				if (++s->nacc < 4)
+					continue;
+				if (s->pad > 2)
+					return TLS_E_CA_PEM;
+				s->der[s->der_len++] =
+				    (unsigned char)(s->acc >> 16);
+				if (s->pad < 2)
+					s->der[s->der_len++] =
+					    (unsigned char)(s->acc >> 8);
+				if (s->pad < 1)
+					s->der[s->der_len++] =
+					    (unsigned char)s->acc;
+				s->nacc = 0;
+				s->acc = 0;
+				if (s->der_len > sizeof s->der - 3)
+					scan_flush(s);
+				continue;
+			}
+		}
+		if (c == '\n') {
+			if ((rc = scan_line(s)) < 0)
+				return rc;
+			continue;
+		}
+		if (s->line_len < sizeof s->line)
+			s->line[s->line_len] = (unsigned char)c;
+		if (s->line_len <= sizeof s->line)
+			s->line_len++;
+	}
+	return 0;
+}
+
+/* One file, in TLS_CA_CHUNK-byte reads.  Returns 0 or an error. */
+static int
+scan_file(struct tls_ca_scan *s, const char *path)
+{
+	ssize_t r;
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return TLS_E_CA_OPEN;
+	s->state = SC_OUT;
+	s->line_len = 0;
+	for (;;) {
+		r = read(fd, s->buf, sizeof s->buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = TLS_E_CA_READ;
+			break;
+		}
+		if (r == 0) {
+			/* a final newline lets the decoder see a cut END */
+			rc = scan_push(s, (const unsigned char *)"\n", 1);
+			if (rc == 0 && s->state != SC_OUT &&
+			    s->state != SC_OTHER)
+				rc = TLS_E_CA_PEM;
+			break;
+		}
+		if ((rc = scan_push(s, s->buf, (size_t)r)) < 0)
+			break;
+	}
+	(void)close(fd);
+	return rc;
+}
+
+/* Every hashed-name file of the directory (as load_dir()). */
+static int
+scan_dir(struct tls_ca_scan *s)
+{
+	char full[1024];
+	struct dirent *de;
+	DIR *d;
+	size_t pl = strlen(s->path);
+	int rc = 0;
+
+	if ((d = opendir(s->path)) == NULL)
+		return TLS_E_CA_OPEN;
+	while ((de = readdir(d)) != NULL) {
+		size_t nl = strlen(de->d_name);
+
+		if (!hashed_name(de->d_name) || pl + 1 + nl >= sizeof full)
+			continue;
+		memcpy(full, s->path, pl);
+		full[pl] = '/';
+		memcpy(full + pl + 1, de->d_name, nl + 1);
+		if ((rc = scan_file(s, full)) < 0)
+			break;
+	}
+	(void)closedir(d);
+	return rc;
+}
+
+static int
+scan_run(struct tls_ca_scan *s)
+{
+	int rc;
+
+	s->added = 0;
+	rc = s->dir ? scan_dir(s) : scan_file(s, s->path);
+	return rc < 0 ? rc : s->added;
+}
+
+int
+tls_ca_scan_init(struct tls_ca_scan *s, const char *path)
+{
+	struct stat st;
+	int rc;
+
+	s->path = ca_path(path);
+	s->dir = 0;
+	s->want = NULL;
+	s->nwant = 0;
+	s->out = NULL;
+	if (stat(s->path, &st) != 0)
+		return TLS_E_CA_OPEN;
+	s->dir = S_ISDIR(st.st_mode) != 0;
+	s->count = 1;
+	rc = scan_run(s);
+	s->count = 0;
+	return rc == 0 ? TLS_E_CA_NONE : rc;
+}
+
+int
+tls_ca_scan_find(void *arg, const br_x500_name *dn, size_t ndn,
+    struct tls_anchor_set *out)
+{
+	struct tls_ca_scan *s = arg;
+	int rc, added = 0;
+
+	s->count = 0;
+	s->out = out;
+	while (ndn > 0) {
+		s->want = dn;
+		s->nwant = ndn < 32 ? ndn : 32;
+		if ((rc = scan_run(s)) < 0)
+			return rc;
+		added += rc;
+		dn += s->nwant;
+		ndn -= s->nwant;
+	}
+	return added;
 }
 
 /* ---- clock ---------------------------------------------------------- */
@@ -750,6 +1165,143 @@ tls_peer_pin(const struct tls *t, char *out, size_t cap)
 	return 0;
 }
 
+/* ---- the chain's DNs (on-demand anchors) ---------------------------- */
+
+/* The DER element at p[off..n): *hdr header bytes, *len content bytes.
+ * Single-byte tags, definite lengths in up to 4 bytes (TLS caps a
+ * certificate at 2^24 - 1 bytes; leading zero bytes are taken as they
+ * come, the validator judges the encoding).  Returns the tag or -1 when
+ * the element does not fit in p[0..n). */
+static int
+der_elt(const unsigned char *p, size_t n, size_t off, size_t *hdr,
+    size_t *len)
+{
+	size_t i = off, l, k;
+	int tag;
+
+	if (off > n || n - off < 2)
+		return -1;
+	tag = p[i++];
+	if ((tag & 0x1f) == 0x1f)
+		return -1;
+	l = p[i++];
+	if (l & 0x80) {
+		k = l & 0x7f;
+		if (k == 0 || k > 4 || n - i < k)
+			return -1;
+		for (l = 0; k > 0; k--) {
+			if (l > (SIZE_MAX >> 8))
+				return -1;
+			l = l << 8 | p[i++];
+		}
+	}
+	if (l > n - i)
+		return -1;
+	*hdr = i - off;
+	*len = l;
+	return tag;
+}
+
+/* Finds the issuer and subject Name (whole DER elements, as BearSSL
+ * hashes them) of certificate p[0..n).  Returns 0 or -1 (not a
+ * certificate: the validator will say what is wrong with it). */
+static int
+cert_names(unsigned char *p, size_t n, br_x500_name *issuer,
+    br_x500_name *subject)
+{
+	/* TBSCertificate: [0] version OPTIONAL, serialNumber, signature,
+	 * issuer, validity, subject, ... */
+	static const int want[] = { 0x02, 0x30, 0x30, 0x30, 0x30 };
+	size_t off, h, l, i;
+	int tag;
+
+	if (der_elt(p, n, 0, &h, &l) != 0x30)
+		return -1;
+	n = h + l;
+	off = h;
+	if (der_elt(p, n, off, &h, &l) != 0x30)
+		return -1;
+	n = off + h + l;
+	off += h;
+	if ((tag = der_elt(p, n, off, &h, &l)) == 0xa0) {
+		off += h + l;
+		tag = der_elt(p, n, off, &h, &l);
+	}
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		if (i > 0)
+			tag = der_elt(p, n, off, &h, &l);
+		if (tag != want[i])
+			return -1;
+		if (i == 2) {
+			issuer->data = p + off;
+			issuer->len = h + l;
+		} else if (i == 4) {
+			subject->data = p + off;
+			subject->len = h + l;
+		}
+		off += h + l;
+	}
+	return 0;
+}
+
+/* Adds name to the distinct DNs z->dn[0..*nd). */
+static void
+dn_add(struct tls_lazy *z, size_t *nd, const br_x500_name *name)
+{
+	size_t i;
+
+	for (i = 0; i < *nd; i++)
+		if (same_bytes(z->dn[i].data, z->dn[i].len, name->data,
+		    name->len))
+			return;
+	z->dn[(*nd)++] = *name;
+}
+
+/* The buffered chain is complete: fetch its anchors, then let the minimal
+ * validator see the chain as the engine gave it.  Returns its verdict, or
+ * a BearSSL code with t->lazy_err set when the chain did not fit or the
+ * source failed. */
+static unsigned
+lazy_end_chain(struct tls *t)
+{
+	struct tls_lazy *z = t->lazy;
+	const br_x509_class **xc = &t->xc.vtable;
+	br_x500_name iss, sub;
+	size_t nd = 0;
+	unsigned i;
+	int rc;
+
+	if (z->over) {
+		t->lazy_err = TLS_E_CHAIN_BIG;
+		return BR_ERR_X509_LIMIT_EXCEEDED;
+	}
+	for (i = 0; i < z->ncerts; i++) {
+		if (cert_names(z->chain + z->off[i], z->len[i], &iss,
+		    &sub) != 0)
+			continue;
+		dn_add(z, &nd, &iss);
+		dn_add(z, &nd, &sub);
+	}
+	tls_anchor_set_init(&z->set);
+	if (nd > 0 && (rc = t->find(t->find_arg, z->dn, nd, &z->set)) < 0) {
+		t->lazy_err = rc;
+		return BR_ERR_X509_NOT_TRUSTED;
+	}
+	/* br_x509_minimal_init() would reset everything else: set the two
+	 * fields it documents as the anchor list (BearSSL 0.6 layout, as
+	 * engine_closed() reads the decoder's dates). */
+	t->xc.trust_anchors = z->set.ta;
+	t->xc.trust_anchors_num = z->set.n;
+	(*xc)->start_chain(xc, z->server_name);
+	for (i = 0; i < z->ncerts; i++) {
+		(*xc)->start_cert(xc, z->decl[i]);
+		if (z->len[i] > 0)
+			(*xc)->append(xc, z->chain + z->off[i], z->len[i]);
+		(*xc)->end_cert(xc);
+	}
+	return (*xc)->end_chain(xc);
+}
+
 /* ---- the X.509 wrapper --------------------------------------------- */
 
 static struct tls *
@@ -769,7 +1321,15 @@ xw_start_chain(const br_x509_class **ctx, const char *server_name)
 	t->overridden = 0;
 	t->chain_err = 0;
 	t->have_spki = 0;
+	t->lazy_err = 0;
 	set_validation_time(t);
+	if (t->lazy != NULL) {
+		t->lazy->chain_len = 0;
+		t->lazy->ncerts = 0;
+		t->lazy->over = 0;
+		t->lazy->server_name = server_name;
+		return;
+	}
 	t->xc.vtable->start_chain(&t->xc.vtable, server_name);
 }
 
@@ -780,6 +1340,18 @@ xw_start_cert(const br_x509_class **ctx, uint32_t length)
 
 	if (t->certs == 0)
 		br_x509_decoder_init(&t->ee, discard, NULL);
+	if (t->lazy != NULL) {
+		struct tls_lazy *z = t->lazy;
+
+		if (z->ncerts >= TLS_CHAIN_CERTS)
+			z->over = 1;
+		if (z->over)
+			return;
+		z->off[z->ncerts] = z->chain_len;
+		z->len[z->ncerts] = 0;
+		z->decl[z->ncerts] = length;
+		return;
+	}
 	t->xc.vtable->start_cert(&t->xc.vtable, length);
 }
 
@@ -790,6 +1362,20 @@ xw_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
 
 	if (t->certs == 0)
 		br_x509_decoder_push(&t->ee, buf, len);
+	if (t->lazy != NULL) {
+		struct tls_lazy *z = t->lazy;
+
+		if (z->over)
+			return;
+		if (len > TLS_CHAIN_MAX - z->chain_len) {
+			z->over = 1;
+			return;
+		}
+		memcpy(z->chain + z->chain_len, buf, len);
+		z->chain_len += len;
+		z->len[z->ncerts] += len;
+		return;
+	}
 	t->xc.vtable->append(&t->xc.vtable, buf, len);
 }
 
@@ -798,7 +1384,10 @@ xw_end_cert(const br_x509_class **ctx)
 {
 	struct tls *t = xw_tls(ctx);
 
-	t->xc.vtable->end_cert(&t->xc.vtable);
+	if (t->lazy == NULL)
+		t->xc.vtable->end_cert(&t->xc.vtable);
+	else if (!t->lazy->over)
+		t->lazy->ncerts++;
 	t->certs++;
 }
 
@@ -817,9 +1406,13 @@ static unsigned
 xw_end_chain(const br_x509_class **ctx)
 {
 	struct tls *t = xw_tls(ctx);
-	unsigned err = t->xc.vtable->end_chain(&t->xc.vtable);
+	unsigned err;
 	const br_x509_pkey *pk = NULL;
 
+	if (t->lazy != NULL)
+		err = lazy_end_chain(t);
+	else
+		err = t->xc.vtable->end_chain(&t->xc.vtable);
 	t->chain_err = (int)err;
 	if (t->certs > 0 && br_x509_decoder_last_error(&t->ee) == 0)
 		pk = br_x509_decoder_get_pkey(&t->ee);
@@ -827,6 +1420,7 @@ xw_end_chain(const br_x509_class **ctx)
 		t->have_spki = 1;
 	if (err != 0 && !t->insecure && !t->pin_only)
 		return err;
+	t->lazy_err = 0;	/* what failed is overridden, or worse */
 	if (pk == NULL)
 		return err ? err : BR_ERR_X509_INVALID_VALUE;
 	if (t->npins && !(t->have_spki && pin_match(t))) {
@@ -900,8 +1494,12 @@ client_init(struct tls *t, const struct tls_config *cfg)
 
 	br_ssl_client_zero(&t->sc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
-	br_x509_minimal_init(&t->xc, &br_sha256_vtable, cfg->ta,
-	    cfg->ta_count);
+	if (cfg->find != NULL)	/* anchors set per chain */
+		br_x509_minimal_init(&t->xc, &br_sha256_vtable,
+		    cfg->lazy->set.ta, 0);
+	else
+		br_x509_minimal_init(&t->xc, &br_sha256_vtable, cfg->ta,
+		    cfg->ta_count);
 	br_ssl_engine_set_suites(eng, suites, sizeof suites / sizeof suites[0]);
 	br_ssl_client_set_default_rsapub(&t->sc);
 	br_ssl_engine_set_default_rsavrfy(eng);
@@ -932,7 +1530,9 @@ tls_init(struct tls *t, const struct tls_config *cfg, unsigned char *iobuf,
 	t->fd = -1;
 	t->state = ST_IDLE;
 	if (iobuf == NULL || iobuf_len < BR_SSL_BUFSIZE_MONO ||
-	    (cfg->ta_count == 0 && !cfg->insecure && !cfg->pin_only) ||
+	    (cfg->find != NULL && cfg->lazy == NULL) ||
+	    (cfg->ta_count == 0 && cfg->find == NULL && !cfg->insecure &&
+	    !cfg->pin_only) ||
 	    (cfg->pin_only && (cfg->pins == NULL || cfg->pins[0] == '\0')))
 		return t->err = TLS_E_ARG;
 	if ((rc = parse_pins(t, cfg->pins)) < 0)
@@ -940,6 +1540,15 @@ tls_init(struct tls *t, const struct tls_config *cfg, unsigned char *iobuf,
 	t->pin_only = cfg->pin_only;
 	t->insecure = cfg->insecure;
 	t->now = cfg->now;
+	if (cfg->find != NULL) {
+		t->find = cfg->find;
+		t->find_arg = cfg->find_arg;
+		t->lazy = cfg->lazy;
+		t->lazy->ncerts = 0;
+		t->lazy->chain_len = 0;
+		t->lazy->over = 0;
+		tls_anchor_set_init(&t->lazy->set);
+	}
 	t->iobuf = iobuf;
 	t->iobuf_len = iobuf_len;
 	client_init(t, cfg);
@@ -978,6 +1587,7 @@ tls_start(struct tls *t, int fd, const char *host, int timeout_ms)
 	t->pin_failed = 0;
 	t->overridden = 0;
 	t->have_spki = 0;
+	t->lazy_err = 0;
 	t->deadline = 0;
 	t->stash_off = 0;
 	t->stash_len = 0;
@@ -1054,6 +1664,8 @@ engine_closed(struct tls *t)
 	t->have_sess = 0;	/* never resume after a failure */
 	if (t->pin_failed)
 		return fail(t, TLS_E_PIN);
+	if (t->lazy_err)	/* the chain did not fit, or no source */
+		return fail(t, t->lazy_err);
 	vd = (uint32_t)(t->vnow / 86400 + DAYS_TO_1970);
 	vs = (uint32_t)(t->vnow % 86400);
 	/* BearSSL has one code for both ends of the validity period; the

@@ -31,12 +31,29 @@
  * implementations are BearSSL's fastest for the CPU (br_ssl_client_init_
  * full picks AES-NI + PCLMUL on x86; tls_impl() names the choice).
  *
- * Trust anchors live in a caller-owned struct tls_anchors (fixed arrays, no
- * heap): tls_anchors_load() reads a PEM bundle file or an OpenSSL-style
- * hashed directory (files named XXXXXXXX.N) with BearSSL's PEM and X.509
- * decoders.  Default source: cfg path, else $SSL_CERT_FILE, else
- * $SSL_CERT_DIR, else TLS_CA_FILE.  Firmware builds can instead pass a
- * compiled-in array (`brssl ta` output) in struct tls_config.
+ * Trust anchors, two ways.  (1) In memory: a caller-owned struct
+ * tls_anchors (fixed arrays, no heap) that tls_anchors_load() fills from a
+ * PEM bundle file or an OpenSSL-style hashed directory (files named
+ * XXXXXXXX.N) with BearSSL's PEM and X.509 decoders; or a compiled-in
+ * array (`brssl ta` output); either is given as cfg.ta.  (2) On demand
+ * (cfg.find): no anchor is held between handshakes.  The X.509 wrapper
+ * buffers the server's chain (struct tls_lazy, at most TLS_CHAIN_MAX bytes
+ * in TLS_CHAIN_CERTS certificates, else TLS_E_CHAIN_BIG), collects the
+ * issuer and subject DN of every certificate in it, asks the anchor source
+ * cfg.find for the anchors whose subject DN equals one of them (into a
+ * small struct tls_anchor_set), then replays the chain into
+ * br_x509_minimal with just those anchors.  BearSSL only ever uses an
+ * anchor whose DN equals a chain certificate's issuer (CA anchors) or
+ * subject (direct trust), so the verdict is the one the full set would
+ * give.  tls.c's source, tls_ca_scan_find(), reads the PEM file (or every
+ * file of the hashed directory) in TLS_CA_CHUNK-byte read()s and keeps
+ * the matching certificates: a few ms per full handshake, nothing on a
+ * resumed one.  Firmware can plug in anchors kept in flash instead.  A
+ * chain that does not fit, or a source that fails, fails the handshake
+ * with that code (not a verification error, see tls_is_verify_error()),
+ * except in insecure and pin-only modes, which never needed the anchors.
+ * Default file for both: cfg path, else $SSL_CERT_FILE, else
+ * $SSL_CERT_DIR, else TLS_CA_FILE.
  *
  * Pinning: cfg.pins holds "sha256//BASE64" (curl's spelling; several
  * separated by ';'), the SHA-256 of the server key's DER
@@ -59,13 +76,28 @@
  * server with a session cache resumes (no certificate exchange, one round
  * trip less).  tls_resumed() tells which happened.
  *
- * Memory (LP64, BearSSL 0.6): sizeof(struct tls) is 8960 bytes; iobuf
+ * Memory (LP64, BearSSL 0.6): sizeof(struct tls) is 8992 bytes; iobuf
  * TLS_IOBUF_MONO = BR_SSL_BUFSIZE_MONO = 16709 bytes (one record each way,
  * half-duplex, enough for HTTP request then response) or
  * BR_SSL_BUFSIZE_BIDI = 33178 bytes; sizeof(struct tls_anchors) is
  * TLS_TA_MAX * 64 + TLS_TA_POOL bytes (92 KiB by default, sized for
  * Debian 12's system bundle: 144 anchors, 61917 pool bytes, measured; a
- * firmware build with compiled-in anchors needs none of it).  No heap use.
+ * firmware build with compiled-in anchors needs none of it).  On-demand
+ * mode needs instead sizeof(struct tls_lazy), 23600 bytes: the chain
+ * buffer TLS_CHAIN_MAX = 16384 (real chains: 2-6 KiB), sizeof(struct
+ * tls_anchor_set) 6672 (TLS_TA_LAZY_MAX = 8 anchors, TLS_TA_LAZY_POOL =
+ * 6144 pool bytes: eight 4096-bit RSA keys with DNs of up to 250 bytes;
+ * the bundle's largest DN is 213 bytes, its largest key 515; a handshake
+ * uses one or two) and the DN list; plus sizeof(struct tls_ca_scan), 3424
+ * bytes, for the file source (an X.509 decoder, a TLS_CA_CHUNK = 2048
+ * read buffer).  Scanning Debian's bundle (220 KB, 144 certificates) for
+ * a chain's DNs takes 1.8 ms on a 2020s x86 core (the PEM reader stops
+ * decoding a certificate once its DN differs from every wanted one);
+ * tls_ca_scan_init()'s full decode 8 ms; tls_anchors_load() 31 ms.  The
+ * scan also reads CRLF bundles, whose certificates BearSSL's PEM decoder
+ * (tls_anchors_load) does not see.  No heap use, but a hashed directory
+ * is read with opendir(), which allocates in libc: use a bundle file
+ * where no allocation after start-up is allowed.
  */
 #ifndef TLS_H
 #define TLS_H
@@ -96,6 +128,21 @@
 #ifndef TLS_STASH
 #define TLS_STASH 5			/* read-ahead bytes: a record header */
 #endif
+#ifndef TLS_CHAIN_MAX
+#define TLS_CHAIN_MAX (16 * 1024)	/* chain bytes buffered (on demand) */
+#endif
+#ifndef TLS_CHAIN_CERTS
+#define TLS_CHAIN_CERTS 10		/* certificates in that chain */
+#endif
+#ifndef TLS_TA_LAZY_MAX
+#define TLS_TA_LAZY_MAX 8		/* anchors of one handshake */
+#endif
+#ifndef TLS_TA_LAZY_POOL
+#define TLS_TA_LAZY_POOL (8 * 768)	/* their DN + key bytes */
+#endif
+#ifndef TLS_CA_CHUNK
+#define TLS_CA_CHUNK 2048		/* read() size of the CA file scan */
+#endif
 #define TLS_IOBUF_MONO BR_SSL_BUFSIZE_MONO
 
 /* Events (positive). */
@@ -123,7 +170,9 @@
 	X(TLS_E_TIMEOUT, -33, "TLS handshake timed out") \
 	X(TLS_E_STATE, -34, "TLS call out of sequence") \
 	X(TLS_E_HOST, -35, "server name too long") \
-	X(TLS_E_NOT_YET_VALID, -36, "certificate not yet valid")
+	X(TLS_E_NOT_YET_VALID, -36, "certificate not yet valid") \
+	X(TLS_E_CHAIN_BIG, -37, \
+	    "server certificate chain too large for the chain buffer")
 
 enum tls_error {
 #define TLS_ENUM(name, code, text) name = code,
@@ -147,10 +196,70 @@ struct tls_anchors {
 	int dn_over;
 };
 
+/* The anchors of one handshake (on-demand mode): ta[] entries point into
+ * pool.  Filled by an anchor source with tls_anchor_set_add(). */
+struct tls_anchor_set {
+	br_x509_trust_anchor ta[TLS_TA_LAZY_MAX];
+	unsigned char pool[TLS_TA_LAZY_POOL];
+	size_t n;		/* anchors in ta[] */
+	size_t used;		/* pool bytes used */
+};
+
+/* An anchor source: adds to out (with tls_anchor_set_add) every anchor
+ * whose subject DN equals, byte for byte, one of dn[0..ndn) (full DER
+ * encodings, distinct).  Returns the number added (0 is no error: the
+ * chain is then not trusted, BearSSL's "unknown issuer") or a negative
+ * TLS_E_* code, which fails the handshake with that code.  Called from
+ * tls_step(), once per full handshake. */
+typedef int (*tls_find_fn)(void *arg, const br_x500_name *dn, size_t ndn,
+    struct tls_anchor_set *out);
+
+/* Storage for on-demand anchors, one per struct tls: caller-allocated,
+ * MUST outlive it; do not touch fields. */
+struct tls_lazy {
+	unsigned char chain[TLS_CHAIN_MAX];	/* the certificates' DER */
+	size_t chain_len;
+	size_t off[TLS_CHAIN_CERTS];		/* certificate i: chain + off[i] */
+	size_t len[TLS_CHAIN_CERTS];		/* bytes received */
+	uint32_t decl[TLS_CHAIN_CERTS];		/* length the engine announced */
+	unsigned ncerts;
+	int over;				/* did not fit */
+	const char *server_name;
+	br_x500_name dn[2 * TLS_CHAIN_CERTS];	/* into chain[] */
+	struct tls_anchor_set set;
+};
+
+/* The file source: scans a PEM bundle or hashed directory per call.
+ * Caller-allocated; do not touch fields. */
+struct tls_ca_scan {
+	const char *path;	/* resolved, caller's string */
+	int dir;
+	/* scan state */
+	br_x509_decoder_context dc;
+	const br_x500_name *want;	/* DNs searched, <= 32 per pass */
+	size_t nwant;
+	uint32_t live;		/* want[i] still equal to the DN so far */
+	size_t dn_off;		/* DN bytes seen */
+	int count;		/* counting mode (tls_ca_scan_init) */
+	struct tls_anchor_set *out;
+	int added;
+	int state;		/* PEM reader */
+	unsigned char line[40];	/* start of a BEGIN or END line */
+	size_t line_len;
+	uint32_t acc;		/* base64 quantum */
+	unsigned nacc, pad;
+	unsigned char der[64];	/* decoded, for the X.509 decoder */
+	size_t der_len;
+	unsigned char buf[TLS_CA_CHUNK];
+};
+
 struct tls_config {
 	const br_x509_trust_anchor *ta;	/* anchors (tls_anchors.ta or a
 					 * compiled-in array) */
 	size_t ta_count;
+	tls_find_fn find;	/* on-demand anchors instead of ta: source */
+	void *find_arg;
+	struct tls_lazy *lazy;	/* its storage (MUST be given with find) */
 	const char *pins;	/* "sha256//B64[;sha256//B64]..." or NULL */
 	int pin_only;		/* pins replace chain validation */
 	int insecure;		/* accept any chain and name (warn!) */
@@ -181,6 +290,10 @@ struct tls {
 	int pin_failed;		/* last chain failed the pin check */
 	int overridden;		/* chain errors ignored (pin_only/insecure) */
 	int chain_err;		/* BearSSL's own verdict on the chain */
+	tls_find_fn find;	/* on-demand anchors, or NULL */
+	void *find_arg;
+	struct tls_lazy *lazy;
+	int lazy_err;		/* TLS_E_* that failed the last chain */
 	int64_t now;		/* fixed validation time, 0: clock */
 	int64_t vnow;		/* time used for the last chain */
 	unsigned char ee_spki[32];	/* SHA-256 of the EE SPKI */
@@ -213,10 +326,36 @@ int tls_anchors_load(struct tls_anchors *a, const char *path);
 int tls_anchors_load_pem(struct tls_anchors *a, const unsigned char *p,
     size_t n);
 
+/* Empties s. */
+void tls_anchor_set_init(struct tls_anchor_set *s);
+
+/* Copies anchor ta (DN, flags, key) into s.  Returns 1, 0 when s holds
+ * the same anchor already, or TLS_E_CA_FULL (TLS_TA_LAZY_MAX anchors or
+ * TLS_TA_LAZY_POOL bytes) or TLS_E_CA_CERT (a key type other than RSA or
+ * EC). */
+int tls_anchor_set_add(struct tls_anchor_set *s,
+    const br_x509_trust_anchor *ta);
+
+/* Prepares the file source: path as for tls_anchors_load() (NULL: the
+ * environment, else TLS_CA_FILE; the string MUST outlive s), checked once
+ * now by a full scan.  Returns the number of certificates usable as
+ * anchors (> 0) or TLS_E_CA_OPEN, TLS_E_CA_READ, TLS_E_CA_PEM,
+ * TLS_E_CA_NONE. */
+int tls_ca_scan_init(struct tls_ca_scan *s, const char *path);
+
+/* The file source as a tls_find_fn (arg: a struct tls_ca_scan made by
+ * tls_ca_scan_init): one pass over the file per 32 DNs.  Errors:
+ * TLS_E_CA_OPEN, TLS_E_CA_READ, TLS_E_CA_PEM (the file changed since),
+ * TLS_E_CA_FULL. */
+int tls_ca_scan_find(void *arg, const br_x500_name *dn, size_t ndn,
+    struct tls_anchor_set *out);
+
 /* Resets t fully (saved session included) and applies cfg: anchors are
  * referenced, not copied -- they MUST outlive t.  iobuf (iobuf_len >=
- * TLS_IOBUF_MONO) is the caller's and MUST outlive t.  Returns 0,
- * TLS_E_ARG or TLS_E_PIN_SYNTAX. */
+ * TLS_IOBUF_MONO) is the caller's and MUST outlive t.  With cfg.find set
+ * the anchors come from it on demand (cfg.ta is ignored), through
+ * cfg.lazy, which MUST be given and outlive t.  Returns 0, TLS_E_ARG or
+ * TLS_E_PIN_SYNTAX. */
 int tls_init(struct tls *t, const struct tls_config *cfg,
     unsigned char *iobuf, size_t iobuf_len);
 

@@ -262,6 +262,38 @@ sl badname --retry 3 --cacert "$CA" "https://127.0.0.1:$SD_PORT/stream/5"
 exit_is badname 5
 t_match "badname_says_why" "$(cat "$T_TMP/badname.err")" 'hostname mismatch'
 
+# 23b. Trust anchors are read on demand per full handshake (the default):
+# the test CA found among the system bundle's; another CA refused (exit
+# 5); a bad --cacert fails at start-up, before any connection.
+if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+	cat /etc/ssl/certs/ca-certificates.crt "$CA" > "$T_TMP/bundle.pem"
+else
+	cp "$CA" "$T_TMP/bundle.pem"
+fi
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -days 30 -subj "/CN=another CA" -keyout "$T_TMP/other.key" \
+    -out "$T_TMP/other.pem" 2>/dev/null
+sl lazy_bundle --cacert "$T_TMP/bundle.pem" \
+    "https://localhost:$SD_PORT/stream/50" -n 20
+exit_is lazy_bundle 0
+t_ok "lazy_bundle_20_lines" [ "$(wc -l < "$T_TMP/lazy_bundle.out")" -eq 20 ]
+sl lazy_other_ca --retry 3 --cacert "$T_TMP/other.pem" \
+    "https://localhost:$SD_PORT/stream/5"
+exit_is lazy_other_ca 5
+t_match "lazy_other_ca_says_why" "$(cat "$T_TMP/lazy_other_ca.err")" \
+    'unknown issuer'
+# (nothing listens on $nowhere: a connection attempt would exit 4)
+nowhere="https://127.0.0.1:$(t_free_port)/stream/5"
+sl lazy_missing --cacert "$T_TMP/none.pem" "$nowhere"
+exit_is lazy_missing 1
+t_match "lazy_missing_says_why" "$(cat "$T_TMP/lazy_missing.err")" \
+    "trust anchors from $T_TMP/none.pem: cannot open CA file"
+: > "$T_TMP/empty.pem"
+sl lazy_empty --cacert "$T_TMP/empty.pem" "$nowhere"
+exit_is lazy_empty 1
+t_match "lazy_empty_says_why" "$(cat "$T_TMP/lazy_empty.err")" \
+    'no trust anchors found'
+
 # 24. The embedding example (doc/embedding.md) against a live stream.
 sd_start embed
 out=$(test/embed "$(base)/stream/500" 2>"$T_TMP/embed.err"); RC=$?

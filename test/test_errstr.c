@@ -80,6 +80,10 @@ bearssl_codes(void)
 	check(tls_is_verify_error(TLS_E_PIN));
 	check(!tls_is_verify_error(TLS_E_BEARSSL - BR_ERR_BAD_MAC));
 	check(!tls_is_verify_error(TLS_E_TIMEOUT));
+	/* a chain over the on-demand buffer is a limit, not a refusal */
+	check(!tls_is_verify_error(TLS_E_CHAIN_BIG));
+	check(strcmp(errname(TLS_E_CHAIN_BIG), "TLS_E_CHAIN_BIG") == 0);
+	check(strstr(errstr(TLS_E_CHAIN_BIG), "chain too large") != NULL);
 	return 0;
 }
 

@@ -1,14 +1,23 @@
 /* Unit tests for tls.c without a server: base64, pins, the PEM anchor
  * loader (limits shrunk here, so tls.c is compiled into this test), SPKI
  * hashing, dates, argument errors, and the engine pump over a socketpair
- * (peer gone, peer silent past the deadline).  Outcomes against real
- * servers are in test/tls.sh. */
+ * (peer gone, peer silent past the deadline); on-demand anchors (the set,
+ * the CA file scan, the chain's DNs, limits) and whole handshakes with
+ * them against an in-process BearSSL server over a socketpair (right and
+ * wrong bundles, resumption, chain too large, pins, insecure, time).
+ * Outcomes against real servers are in test/tls.sh. */
 #define TLS_TA_MAX 3
 #define TLS_TA_POOL 1024
+#define TLS_CHAIN_MAX 1024	/* leaf + intermediate fit, + root does not */
+#define TLS_CHAIN_CERTS 4
+#define TLS_TA_LAZY_MAX 3
+#define TLS_CA_CHUNK 61		/* the scan's reads split every PEM line */
 #include "../tls.c"
 
 #include <poll.h>
+#include <stdio.h>
 #include "t.h"
+#include "tls_certs.h"
 
 static const char cert_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
@@ -309,6 +318,601 @@ handshake_outcomes(void)
 	return 0;
 }
 
+/* ---- on-demand anchors ---------------------------------------------- */
+
+/* The first PEM object of text, as DER, into out[cap]; returns its
+ * length (0 on failure). */
+struct blob {
+	unsigned char *p;
+	size_t n, cap;
+};
+
+static void
+blob_put(void *ctx, const void *p, size_t n)
+{
+	struct blob *b = ctx;
+
+	if (n > b->cap - b->n) {
+		b->cap = 0;	/* overflow: fail */
+		return;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+static size_t
+pem_der(const char *pem, unsigned char *out, size_t cap)
+{
+	br_pem_decoder_context pc;
+	struct blob b;
+	size_t n = strlen(pem);
+	int in = 0;
+
+	b.p = out;
+	b.n = 0;
+	b.cap = cap;
+	br_pem_decoder_init(&pc);
+	while (n > 0) {
+		size_t k = br_pem_decoder_push(&pc, pem, n);
+
+		pem += k;
+		n -= k;
+		switch (br_pem_decoder_event(&pc)) {
+		case BR_PEM_BEGIN_OBJ:
+			br_pem_decoder_setdest(&pc, blob_put, &b);
+			in = 1;
+			break;
+		case BR_PEM_END_OBJ:
+			return in && b.cap ? b.n : 0;
+		case BR_PEM_ERROR:
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/* The in-process server: BearSSL over the other end of a socketpair. */
+#define SRV_CHAIN 8
+static struct {
+	br_ssl_server_context sc;
+	br_skey_decoder_context kd;
+	br_ssl_session_cache_lru lru;
+	unsigned char lrubuf[2048];
+	br_x509_certificate chain[SRV_CHAIN];
+	unsigned char der[SRV_CHAIN][512];
+	unsigned char keyder[512];
+	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
+} srv;
+
+static int
+srv_setup(const char *const *pems, size_t n)
+{
+	size_t i, kl;
+
+	if (n > SRV_CHAIN)
+		return -1;
+	for (i = 0; i < n; i++) {
+		srv.chain[i].data = srv.der[i];
+		srv.chain[i].data_len = pem_der(pems[i], srv.der[i],
+		    sizeof srv.der[i]);
+		if (srv.chain[i].data_len == 0)
+			return -1;
+	}
+	kl = pem_der(pem_leaf_key, srv.keyder, sizeof srv.keyder);
+	br_skey_decoder_init(&srv.kd);
+	br_skey_decoder_push(&srv.kd, srv.keyder, kl);
+	if (kl == 0 || br_skey_decoder_last_error(&srv.kd) != 0 ||
+	    br_skey_decoder_get_ec(&srv.kd) == NULL)
+		return -1;
+	br_ssl_server_init_full_ec(&srv.sc, srv.chain, n, BR_KEYTYPE_EC,
+	    br_skey_decoder_get_ec(&srv.kd));
+	br_ssl_session_cache_lru_init(&srv.lru, srv.lrubuf,
+	    sizeof srv.lrubuf);
+	br_ssl_server_set_cache(&srv.sc, &srv.lru.vtable);
+	br_ssl_engine_set_buffer(&srv.sc.eng, srv.iobuf, sizeof srv.iobuf, 1);
+	return 0;
+}
+
+/* Moves the server engine's records over fd without blocking. */
+static void
+srv_pump(int fd)
+{
+	br_ssl_engine_context *e = &srv.sc.eng;
+
+	for (;;) {
+		unsigned st = br_ssl_engine_current_state(e);
+		unsigned char *buf;
+		size_t len;
+		ssize_t r;
+
+		if (st & BR_SSL_CLOSED)
+			return;
+		if (st & BR_SSL_SENDREC) {
+			buf = br_ssl_engine_sendrec_buf(e, &len);
+			if ((r = write(fd, buf, len)) <= 0)
+				return;
+			br_ssl_engine_sendrec_ack(e, (size_t)r);
+			continue;
+		}
+		if (st & BR_SSL_RECVREC) {
+			buf = br_ssl_engine_recvrec_buf(e, &len);
+			if ((r = read(fd, buf, len)) <= 0) {
+				if (r == 0)
+					br_ssl_engine_close(e);
+				return;
+			}
+			br_ssl_engine_recvrec_ack(e, (size_t)r);
+			continue;
+		}
+		return;
+	}
+}
+
+/* One handshake of t (configured) with the server over a fresh
+ * socketpair; returns tls_step()'s first non-zero result. */
+static int
+handshake(const char *host)
+{
+	int sv[2], i, rc = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return -9999;
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	br_ssl_server_reset(&srv.sc);
+	if ((rc = tls_start(&t, sv[0], host, 5000)) == 0) {
+		for (i = 0; i < 10000 && rc == 0; i++) {
+			rc = tls_step(&t, 0);
+			srv_pump(sv[1]);
+		}
+	}
+	close(sv[0]);
+	close(sv[1]);
+	return rc;
+}
+
+static struct tls_lazy lazy;
+static struct tls_ca_scan scan;
+
+static const char *
+tls_text(int code)
+{
+	switch (code) {
+#define TEXT_ROW(name, c, text) case c: return text;
+	TLS_ERRORS(TEXT_ROW)
+#undef TEXT_ROW
+	}
+	return "";
+}
+static int finds;
+
+/* The file source, counting its calls. */
+static int
+count_find(void *arg, const br_x500_name *dn, size_t ndn,
+    struct tls_anchor_set *out)
+{
+	finds++;
+	return tls_ca_scan_find(arg, dn, ndn, out);
+}
+
+static int
+write_file(const char *path, const char *const *parts, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (f == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		fputs(parts[i], f);
+	return fclose(f);
+}
+
+static char tmpdir[] = "/tmp/test_tls.XXXXXX";
+
+static const char *
+tmp(const char *name)
+{
+	static char path[4][128];
+	static unsigned k;
+	char *p = path[k++ % 4];
+
+	snprintf(p, sizeof path[0], "%s/%s", tmpdir, name);
+	return p;
+}
+
+static void
+lazy_cfg(struct tls_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->find = count_find;
+	cfg->find_arg = &scan;
+	cfg->lazy = &lazy;
+	cfg->now = CERTS_NOW;
+}
+
+static int
+dn_is(const br_x500_name *dn, const char *pem)
+{
+	unsigned char der[512];
+	br_x509_decoder_context dc;
+	struct blob b;
+	unsigned char dnbuf[256];
+	size_t n = pem_der(pem, der, sizeof der);
+
+	b.p = dnbuf;
+	b.n = 0;
+	b.cap = sizeof dnbuf;
+	br_x509_decoder_init(&dc, blob_put, &b);
+	br_x509_decoder_push(&dc, der, n);
+	return n > 0 && b.cap && dn->len == b.n &&
+	    memcmp(dn->data, dnbuf, b.n) == 0;
+}
+
+static int
+scan_push_all(void *ctx, const unsigned char *p, size_t n, size_t *used)
+{
+	*used = n;
+	return scan_push(ctx, p, n);
+}
+
+/* The scan's PEM reader, fed whole, per byte and at random splits: the
+ * same anchors each time, and every cut of the text fails or finds
+ * fewer, never more. */
+static int
+scan_splits(void)
+{
+	static char text[8 * sizeof pem_root];
+	unsigned char der[512];
+	br_x500_name want[2];
+	struct tls_anchor_set set;
+	size_t n, len, i;
+	int mode, rc;
+
+	n = (size_t)snprintf(text, sizeof text, "%s%s%s%s", pem_other1,
+	    pem_root2, pem_root, pem_other2);
+	len = pem_der(pem_root, der, sizeof der);
+	check(cert_names(der, len, &want[0], &want[1]) == 0);
+	for (mode = 0; mode < T_NMODES; mode++) {
+		memset(&scan, 0, sizeof scan);
+		tls_anchor_set_init(&set);
+		scan.want = want;
+		scan.nwant = 1;
+		scan.out = &set;
+		check(t_feed(mode, scan_push_all, &scan, (unsigned char *)text,
+		    n, NULL, NULL) == 0);
+		check(scan.state == SC_OUT && scan.added == 2 && set.n == 2);
+	}
+	for (i = 0; i < n; i += 7) {
+		memset(&scan, 0, sizeof scan);
+		tls_anchor_set_init(&set);
+		scan.want = want;
+		scan.nwant = 1;
+		scan.out = &set;
+		rc = scan_push(&scan, (unsigned char *)text, i);
+		check(rc == 0 || rc == TLS_E_CA_PEM);
+		check(set.n <= 2);
+	}
+	return 0;
+}
+
+static int
+lazy_units(void)
+{
+	unsigned char der[512];
+	br_x500_name iss, sub, want[2];
+	br_x509_trust_anchor a;
+	struct tls_anchor_set set;
+	struct tls_config cfg;
+	size_t n, i;
+	const char *parts[6];
+
+	/* the chain's DNs, as the decoder sees the subject */
+	n = pem_der(pem_leaf, der, sizeof der);
+	check(n == 438);
+	check(cert_names(der, n, &iss, &sub) == 0);
+	check(dn_is(&iss, pem_inter) && dn_is(&sub, pem_leaf));
+	check(!dn_is(&iss, pem_root));
+	for (i = 0; i < n; i++)	/* every cut fails cleanly */
+		check(cert_names(der, i, &iss, &sub) == -1);
+	der[0] = 0x31;
+	check(cert_names(der, n, &iss, &sub) == -1);
+	{
+		/* hand-made: a 4-byte length, no version, empty fields */
+		static unsigned char c[] = {
+			0x30, 0x84, 0, 0, 0, 0x13,
+			0x30, 0x11, 0x02, 0x01, 0x05, 0x30, 0x00,
+			0x30, 0x02, 0x31, 0x00,			/* issuer */
+			0x30, 0x00,
+			0x30, 0x04, 0x31, 0x02, 0x30, 0x00	/* subject */
+		};
+
+		check(cert_names(c, sizeof c, &iss, &sub) == 0);
+		check(iss.data == c + 13 && iss.len == 4);
+		check(sub.data == c + 19 && sub.len == 6);
+		c[1] = 0x85;	/* 5 length bytes: refused */
+		check(cert_names(c, sizeof c, &iss, &sub) == -1);
+		c[1] = 0x84;
+		c[9] = 0x02;	/* the serial takes the next tag */
+		check(cert_names(c, sizeof c, &iss, &sub) == -1);
+		c[9] = 0x01;
+	}
+	n = pem_der(pem_root, der, sizeof der);
+	check(cert_names(der, n, &iss, &sub) == 0);
+	check(dn_is(&iss, pem_root) && dn_is(&sub, pem_root));
+
+	/* the file source: counts at init, finds by DN */
+	parts[0] = pem_other1;
+	parts[1] = "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+	    "-----END PRIVATE KEY-----\n";
+	parts[2] = pem_root2;
+	parts[3] = pem_other2;
+	parts[4] = pem_root;
+	parts[5] = pem_root;	/* twice: one anchor */
+	check(write_file(tmp("bundle.pem"), parts, 6) == 0);
+	check(tls_ca_scan_init(&scan, tmp("bundle.pem")) == 5);
+	check(!scan.dir);
+	tls_anchor_set_init(&set);
+	want[0] = sub;		/* "CN=Lazy Root CA" */
+	check(tls_ca_scan_find(&scan, want, 1, &set) == 2);
+	check(set.n == 2 && dn_is(&set.ta[0].dn, pem_root) &&
+	    dn_is(&set.ta[1].dn, pem_root));
+	check(set.ta[0].flags == BR_X509_TA_CA);
+	check(set.ta[0].pkey.key_type == BR_KEYTYPE_EC &&
+	    set.ta[0].pkey.key.ec.qlen == 65);
+	check(!same_anchor(&set.ta[0], &set.ta[1]));	/* two keys */
+	check(tls_ca_scan_find(&scan, want, 1, &set) == 0);	/* dups */
+	n = pem_der(pem_leaf, der, sizeof der);
+	check(cert_names(der, n, &want[0], &want[1]) == 0);
+	tls_anchor_set_init(&set);
+	check(tls_ca_scan_find(&scan, want, 2, &set) == 0);	/* not CAs */
+	check(set.n == 0);
+
+	/* the scan's PEM reader agrees with tls_anchors_load_pem(): CRLF
+	 * lines, the X509 label, no final newline */
+	{
+		static char crlf[4 * sizeof pem_root];
+		const char *c;
+		size_t k = 0, j;
+
+		memcpy(crlf, "junk\r\n", 6);
+		k = 6;
+		for (c = pem_other1; *c; c++) {
+			if (*c == '\n')
+				crlf[k++] = '\r';
+			crlf[k++] = *c;
+		}
+		c = strstr(pem_root, "-----END");
+		k += (size_t)snprintf(crlf + k, sizeof crlf - k, "%s%.*s%s%s",
+		    "-----BEGIN X509 CERTIFICATE-----\n",
+		    (int)(c - pem_root - 28), pem_root + 28,
+		    "-----END X509 CERTIFICATE-----\n", pem_other2);
+		crlf[k - 1] = '\0';	/* no final newline */
+		parts[0] = crlf;
+		check(write_file(tmp("crlf.pem"), parts, 1) == 0);
+		check(tls_ca_scan_init(&scan, tmp("crlf.pem")) == 3);
+		/* BearSSL's PEM decoder does not see CRLF banners */
+		tls_anchors_init(&ta);
+		check(tls_anchors_load(&ta, tmp("crlf.pem")) == 2);
+		for (j = 0; j < ta.n; j++) {
+			tls_anchor_set_init(&set);
+			check(tls_ca_scan_find(&scan, &ta.ta[j].dn, 1, &set)
+			    == 1);
+			check(same_anchor(&set.ta[0], &ta.ta[j]));
+		}
+		n = pem_der(pem_other1, der, sizeof der);
+		check(cert_names(der, n, &iss, &sub) == 0);
+		tls_anchor_set_init(&set);
+		check(tls_ca_scan_find(&scan, &sub, 1, &set) == 1);
+		check(dn_is(&set.ta[0].dn, pem_other1));
+		check(unlink(tmp("crlf.pem")) == 0);
+	}
+	check(tls_ca_scan_init(&scan, tmp("none.pem")) == TLS_E_CA_OPEN);
+	parts[0] = "no certificates here\n";
+	check(write_file(tmp("empty.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("empty.pem")) == TLS_E_CA_NONE);
+	parts[0] = "-----BEGIN CERTIFICATE-----\n!!!!\n"
+	    "-----END CERTIFICATE-----\n";
+	check(write_file(tmp("bad.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("bad.pem")) == TLS_E_CA_PEM);
+	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB\n";
+	check(write_file(tmp("cut.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB=A==\n"
+	    "-----END CERTIFICATE-----\n";
+	check(write_file(tmp("cut.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIBA\n"
+	    "-----END CERTIFICATE-----\n";
+	check(write_file(tmp("cut.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----BEGIN "
+	    "CERTIFICATE-----\n";
+	check(write_file(tmp("cut.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+
+	/* the set: duplicates, the anchor limit, the pool limit */
+	memset(der, 0x5a, sizeof der);	/* made-up DN and key bytes */
+	tls_anchor_set_init(&set);
+	memset(&a, 0, sizeof a);
+	a.dn.data = der;
+	a.dn.len = 200;
+	a.pkey.key_type = BR_KEYTYPE_RSA;
+	a.pkey.key.rsa.n = der;
+	a.pkey.key.rsa.nlen = 256;
+	a.pkey.key.rsa.e = der + 300;
+	a.pkey.key.rsa.elen = 3;
+	check(tls_anchor_set_add(&set, &a) == 1);
+	check(tls_anchor_set_add(&set, &a) == 0);
+	a.pkey.key.rsa.elen = 1;
+	check(tls_anchor_set_add(&set, &a) == 1);
+	a.pkey.key.rsa.elen = 2;
+	check(tls_anchor_set_add(&set, &a) == 1);
+	a.pkey.key.rsa.elen = 4;
+	check(tls_anchor_set_add(&set, &a) == TLS_E_CA_FULL);	/* 3 max */
+	check(set.n == TLS_TA_LAZY_MAX);
+	tls_anchor_set_init(&set);
+	a.pkey.key.rsa.nlen = 512;
+	a.dn.len = 250;
+	for (i = 0; i < 8; i++) {
+		a.pkey.key.rsa.elen = i + 1;
+		if (i < TLS_TA_LAZY_MAX)
+			check(tls_anchor_set_add(&set, &a) == 1);
+	}
+	check(set.used == 3 * 762 + 6);	/* 8 x 768 fits 3 */
+	a.pkey.key_type = 0;
+	check(tls_anchor_set_add(&set, &a) == TLS_E_CA_CERT);
+	{
+		static unsigned char big[TLS_TA_LAZY_POOL];
+		struct tls_anchor_set one;
+
+		tls_anchor_set_init(&one);
+		a.pkey.key_type = BR_KEYTYPE_RSA;
+		a.dn.data = big;
+		a.dn.len = TLS_TA_LAZY_POOL - 512;
+		check(tls_anchor_set_add(&one, &a) == TLS_E_CA_FULL);
+		check(one.n == 0 && one.used == 0);	/* all or nothing */
+	}
+
+	/* too many certificates: the wrapper, fed by hand */
+	check(tls_ca_scan_init(&scan, tmp("bundle.pem")) == 5);
+	lazy_cfg(&cfg);
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	xw_start_chain(&t.xw.vtable, "test.example");
+	for (i = 0; i < TLS_CHAIN_CERTS + 1; i++) {
+		xw_start_cert(&t.xw.vtable, 4);
+		xw_append(&t.xw.vtable, (const unsigned char *)"\x30\x02\x05"
+		    "\x00", 4);
+		xw_end_cert(&t.xw.vtable);
+	}
+	check(lazy.over && lazy.ncerts == TLS_CHAIN_CERTS);
+	check(xw_end_chain(&t.xw.vtable) == BR_ERR_X509_LIMIT_EXCEEDED);
+	check(t.lazy_err == TLS_E_CHAIN_BIG);
+	/* a few junk certificates fit: BearSSL judges them, no anchors */
+	xw_start_chain(&t.xw.vtable, "test.example");
+	xw_start_cert(&t.xw.vtable, 4);
+	xw_append(&t.xw.vtable, (const unsigned char *)"\x30\x02\x05\x00", 4);
+	xw_end_cert(&t.xw.vtable);
+	check(xw_end_chain(&t.xw.vtable) != 0 && t.lazy_err == 0);
+	check(finds == 0);	/* no DN in junk: the source is not asked */
+	/* find without storage */
+	cfg.lazy = NULL;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == TLS_E_ARG);
+	return 0;
+}
+
+static int
+lazy_handshakes(void)
+{
+	static const char *const good[] = { pem_leaf, pem_inter };
+	static const char *const big[] = { pem_leaf, pem_inter, pem_root };
+	struct tls_config cfg;
+	const char *parts[3];
+	char pin[64];
+	int rc;
+
+	/* the right root among several CAs */
+	check(srv_setup(good, 2) == 0);
+	check(tls_ca_scan_init(&scan, tmp("bundle.pem")) == 5);
+	lazy_cfg(&cfg);
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	finds = 0;
+	check(handshake("test.example") == TLS_READY);
+	check(!tls_resumed(&t) && finds == 1);
+	check(lazy.set.n == 2);	/* root and root2: same DN */
+	check(lazy.ncerts == 2 && lazy.chain_len == 438 + 414);
+	check(tls_peer_pin(&t, pin, sizeof pin) == 0);
+	/* resumed: no chain, the file is not read */
+	check(handshake("test.example") == TLS_READY);
+	check(tls_resumed(&t) && finds == 1);
+	/* the name is still checked */
+	rc = handshake("other.example");
+	check(rc == TLS_E_BEARSSL - BR_ERR_X509_BAD_SERVER_NAME);
+	check(finds == 2);
+	/* validity at cfg.now / tls_set_time(), "not yet" told apart */
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	tls_set_time(&t, CERTS_NOW - 2 * 86400);
+	check(handshake("test.example") == TLS_E_NOT_YET_VALID);
+	tls_set_time(&t, CERTS_NOW + 30 * 365 * 86400LL);
+	check(handshake("test.example") ==
+	    TLS_E_BEARSSL - BR_ERR_X509_EXPIRED);
+	/* pins on top of the chain */
+	cfg.pins = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("test.example") == TLS_E_PIN);
+	cfg.pins = pin;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("test.example") == TLS_READY);
+	cfg.pins = NULL;
+
+	/* the wrong bundle: BearSSL's unknown issuer, as before */
+	parts[0] = pem_other1;
+	parts[1] = pem_other2;
+	check(write_file(tmp("other.pem"), parts, 2) == 0);
+	check(tls_ca_scan_init(&scan, tmp("other.pem")) == 2);
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	rc = handshake("test.example");
+	check(rc == TLS_E_BEARSSL - BR_ERR_X509_NOT_TRUSTED);
+	check(tls_is_verify_error(rc) && lazy.set.n == 0);
+	/* the same with the anchors in memory: the same verdicts */
+	memset(&cfg, 0, sizeof cfg);
+	cfg.now = CERTS_NOW;
+	tls_anchors_init(&ta);
+	check(tls_anchors_load(&ta, tmp("other.pem")) == 2);
+	cfg.ta = ta.ta;
+	cfg.ta_count = ta.n;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("test.example") == rc);
+	tls_anchors_init(&ta);
+	check(tls_anchors_load_pem(&ta, (const unsigned char *)pem_root,
+	    strlen(pem_root)) == 1);
+	cfg.ta_count = ta.n;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("test.example") == TLS_READY);
+
+	/* a directory: hashed names only */
+	check(mkdir(tmp("dir"), 0700) == 0);
+	parts[0] = pem_root;
+	check(write_file(tmp("dir/0123abcd.0"), parts, 1) == 0);
+	parts[0] = pem_other1;
+	check(write_file(tmp("dir/0123abcd.1"), parts, 1) == 0);
+	parts[0] = pem_root2;
+	check(write_file(tmp("dir/root2.pem"), parts, 1) == 0);
+	check(tls_ca_scan_init(&scan, tmp("dir")) == 2 && scan.dir);
+	lazy_cfg(&cfg);
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("test.example") == TLS_READY);
+	check(lazy.set.n == 1);
+
+	/* the source fails: its error, not a verification one */
+	check(unlink(tmp("dir/0123abcd.0")) == 0 &&
+	    unlink(tmp("dir/0123abcd.1")) == 0 &&
+	    unlink(tmp("dir/root2.pem")) == 0 && rmdir(tmp("dir")) == 0);
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	rc = handshake("test.example");
+	check(rc == TLS_E_CA_OPEN && !tls_is_verify_error(rc));
+	check(finds > 0);
+
+	/* a chain larger than TLS_CHAIN_MAX */
+	check(srv_setup(big, 3) == 0);
+	check(tls_ca_scan_init(&scan, tmp("bundle.pem")) == 5);
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	rc = handshake("test.example");
+	check(rc == TLS_E_CHAIN_BIG && !tls_is_verify_error(rc));
+	check(strcmp(tls_text(rc), "server certificate chain too large "
+	    "for the chain buffer") == 0);
+	/* insecure and pin-only never needed the anchors: as before */
+	cfg.insecure = 1;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("test.example") == TLS_READY);
+	cfg.insecure = 0;
+	cfg.pin_only = 1;
+	cfg.pins = pin;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("test.example") == TLS_READY);
+	return 0;
+}
+
 static int
 words(void)
 {
@@ -331,6 +935,9 @@ main(void)
 	t_init("test_tls");
 	printf("# sizeof(struct tls) = %zu, iobuf mono %d, bidi %d\n",
 	    sizeof(struct tls), BR_SSL_BUFSIZE_MONO, BR_SSL_BUFSIZE_BIDI);
+	printf("# here (limits shrunk): tls_lazy %zu, tls_anchor_set %zu, "
+	    "tls_ca_scan %zu\n", sizeof(struct tls_lazy),
+	    sizeof(struct tls_anchor_set), sizeof(struct tls_ca_scan));
 	t_run("base64", base64);
 	t_run("pins", pins);
 	t_run("anchors_from_memory", anchors_from_memory);
@@ -339,5 +946,21 @@ main(void)
 	t_run("config_errors", config_errors);
 	t_run("handshake_outcomes", handshake_outcomes);
 	t_run("words", words);
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	t_run("scan_splits", scan_splits);
+	t_run("lazy_units", lazy_units);
+	t_run("lazy_handshakes", lazy_handshakes);
+	{
+		static const char *const f[] = { "bundle.pem", "other.pem",
+			"empty.pem", "bad.pem", "cut.pem" };
+		size_t i;
+
+		for (i = 0; i < sizeof f / sizeof f[0]; i++)
+			unlink(tmp(f[i]));
+		rmdir(tmpdir);
+	}
 	return t_done();
 }

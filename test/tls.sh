@@ -142,6 +142,34 @@ cp "$CA" "$D/cadir/not-hashed.pem"
 tcase ca_directory 0 '2 anchors' -v -c "$D/cadir" -n test.example "$(URL)"
 out=$(SSL_CERT_FILE=$CA $GET -v -n test.example "$(URL)" 2>&1 >/dev/null)
 t_match ssl_cert_file_env "$out" '^tlsget: 1 anchors'
+tcase lazy_ca_directory 0 '1 anchors fetched on demand' -L -v \
+    -c "$D/cadir" -n test.example "$(URL)"
+out=$(SSL_CERT_FILE=$CA $GET -L -v -n test.example "$(URL)" 2>&1 >/dev/null)
+t_match lazy_ssl_cert_file_env "$out" "^tlsget: 1 certificates in $CA"
+# Anchors on demand (-L): the CA file is read per full handshake and only
+# the anchors the chain names are kept; same verdicts as above.
+cat "$D/other.pem" "$CA" > "$D/bundle.pem"
+tcase lazy_good_chain 0 '1 anchors fetched on demand for 2 certificates' \
+    -L -v -c "$D/bundle.pem" -n test.example "$(URL)"
+t_ok lazy_body_intact cmp -s "$D/body" "$D/www/index.html"
+if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
+	cat /etc/ssl/certs/ca-certificates.crt "$CA" > "$D/system_plus.pem"
+	out=$($GET -L -v -c "$D/system_plus.pem" -n test.example "$(URL)" \
+	    2>&1 >/dev/null); rc=$?
+	t_ok lazy_system_bundle_plus_test_ca [ "$rc" -eq 0 ]
+	printf '%s\n' "$out" | grep -E 'certificates in|handshake' |
+	    sed 's/^/# /'
+fi
+tcase lazy_unknown_ca 5 'verification failed: unknown issuer' -L \
+    -c "$D/other.pem" -n test.example "$(URL)"
+tcase lazy_wrong_hostname 5 'hostname mismatch' -L -c "$D/bundle.pem" \
+    -n other.example "$(URL)"
+tcase lazy_pin_mismatch 5 'does not match the pin' -L -c "$CA" \
+    -p "$PIN_EC" -n test.example "$(URL)"
+tcase lazy_time_expired 5 'expired' -L -c "$CA" -n test.example \
+    -T $((now + 400 * 86400)) "$(URL)"
+tcase lazy_missing_ca_file 1 'cannot open CA file' -L \
+    -c "$D/nonexistent.pem" -n test.example "$(URL)"
 # Firmware build: anchors compiled in (brssl ta layout, made by -E).
 if $GET -E "$CA" > "$D/ta.h" && ${CC:-cc} -std=c99 -D_POSIX_C_SOURCE=200809L \
     -I. "-DTLSGET_TA_H=\"$D/ta.h\"" -o "$D/tlsget_fw" test/tlsget.c sock.c \
@@ -199,6 +227,21 @@ stop "$SPID"
 s_server rsa -
 tcase missing_intermediate 5 'verification failed: unknown issuer' \
     -c "$CA" -n test.example "$(URL)"
+tcase lazy_missing_intermediate 5 'verification failed: unknown issuer' \
+    -L -c "$D/bundle.pem" -n test.example "$(URL)"
+stop "$SPID"
+# A chain over TLS_CHAIN_MAX (16 KiB): the intermediate and 20 more CA
+# certificates sent along.  On demand it does not fit (not a verification
+# error: exit 4); in memory, or insecure, it is fine as before.
+{ cat "$D/inter.pem"; i=0; while [ $i -lt 20 ]; do cat "$D/other.pem"; \
+    i=$((i + 1)); done; } > "$D/bigchain.pem"
+s_server rsa bigchain
+tcase lazy_chain_too_big 4 'TLS: server certificate chain too large' \
+    -L -c "$D/bundle.pem" -n test.example "$(URL)"
+tcase big_chain_in_memory 0 'status 200' -v -c "$D/bundle.pem" \
+    -n test.example "$(URL)"
+tcase lazy_chain_too_big_insecure 0 'warning: --insecure' -L -k \
+    -c "$D/bundle.pem" -n test.example "$(URL)"
 stop "$SPID"
 
 # ---- handshake failure (no common suite): not a verification error ---
@@ -321,6 +364,14 @@ EOF
 		# different name: no resumption offered
 		out=$($GET -v -k -n 127.0.0.1 "$(URL)" 2>&1 >/dev/null)
 		t_match nginx_other_name_full "$out" 'handshake full'
+		# on demand: the CA file is read for the full handshake only
+		out=$($GET -L -v -r 5 -c "$D/bundle.pem" -n test.example \
+		    "$(URL)" 2>&1 >"$D/body"); rc=$?
+		t_ok nginx_lazy_resume_exit0 [ "$rc" -eq 0 ]
+		n=$(printf '%s\n' "$out" | grep -c 'handshake resumed')
+		t_ok nginx_lazy_then_resumed [ "$n" -eq 4 ]
+		n=$(printf '%s\n' "$out" | grep -c 'fetched on demand')
+		t_ok nginx_lazy_file_read_once [ "$n" -eq 1 ]
 
 		if command -v tinyproxy >/dev/null 2>&1; then
 			PP=$(t_free_port)

@@ -4,6 +4,8 @@
  * usage: tlsget [-kPv] [-c CA] [-p PINS] [-n NAME] [-t MS] [-T UNIXTIME]
  *               [-r N] [-x PROXY] https://HOST:PORT/PATH
  *   -c CA     PEM bundle file or hashed directory (default: tls.h rules)
+ *   -L        anchors on demand: CA is read per full handshake, only the
+ *             anchors the server's chain needs are kept (tls.h)
  *   -p PINS   sha256//BASE64[;...]   -P  pins only (no chain check)
  *   -k        insecure (warns)       -n NAME  server name (SNI, check)
  *   -t MS     connect and handshake timeout (default 5000)
@@ -40,6 +42,8 @@
 
 static struct {
 	struct tls_anchors ta;
+	struct tls_lazy lazy;
+	struct tls_ca_scan scan;
 	struct tls tls;
 	struct sock sock;
 	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
@@ -59,7 +63,7 @@ exit_for(int code)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: tlsget [-kPSv] [-c CA] [-p PINS] [-n NAME] "
+	fprintf(stderr, "usage: tlsget [-kLPSv] [-c CA] [-p PINS] [-n NAME] "
 	    "[-t MS] [-T TIME] [-r N] [-x PROXY] https://HOST:PORT/PATH\n"
 	    "       tlsget -E CA.pem\n");
 	exit(2);
@@ -158,6 +162,9 @@ fetch(const char *host, const char *port, const char *path,
 		    tls_resumed(&g.tls) ? "resumed" : "full",
 		    (t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1e6, tls_impl(&g.tls));
+	if (verbose && g.tls.lazy != NULL && !tls_resumed(&g.tls))
+		fprintf(stderr, "tlsget: %zu anchors fetched on demand for "
+		    "%u certificates\n", g.lazy.set.n, g.lazy.ncerts);
 	if (tls_clock_fallback(&g.tls))
 		fprintf(stderr, "tlsget: warning: clock before build date; "
 		    "validating at the build date\n");
@@ -326,15 +333,16 @@ main(int argc, char **argv)
 	const char *ca = NULL, *name = NULL, *proxy = NULL, *url;
 	char host[256], port[8] = "443";
 	const char *path, *h, *e;
-	int c, tmo = 5000, repeat = 1, i, rc = 0, show_pin = 0;
+	int c, tmo = 5000, repeat = 1, i, rc = 0, show_pin = 0, lazy = 0;
 
 	signal(SIGPIPE, SIG_IGN);
 	memset(&cfg, 0, sizeof cfg);
-	while ((c = getopt(argc, argv, "c:E:kn:p:Pr:St:T:vx:")) != -1) {
+	while ((c = getopt(argc, argv, "c:E:kLn:p:Pr:St:T:vx:")) != -1) {
 		switch (c) {
 		case 'E': return emit_anchors(optarg);
 		case 'c': ca = optarg; break;
 		case 'k': cfg.insecure = 1; break;
+		case 'L': lazy = 1; break;
 		case 'n': name = optarg; break;
 		case 'p': cfg.pins = optarg; break;
 		case 'P': cfg.pin_only = 1; break;
@@ -394,7 +402,20 @@ main(int argc, char **argv)
 			    TAs_NUM);
 	} else
 #endif
-	if (!cfg.insecure && !cfg.pin_only) {
+	if (lazy && ((!cfg.insecure && !cfg.pin_only) || ca != NULL)) {
+		rc = tls_ca_scan_init(&g.scan, ca);
+		if (rc < 0) {
+			fprintf(stderr, "tlsget: trust anchors %s: %s\n",
+			    ca ? ca : "(default)", errstr(rc));
+			return 1;
+		}
+		if (verbose)
+			fprintf(stderr, "tlsget: %d certificates in %s, read "
+			    "on demand\n", rc, g.scan.path);
+		cfg.find = tls_ca_scan_find;
+		cfg.find_arg = &g.scan;
+		cfg.lazy = &g.lazy;
+	} else if (!cfg.insecure && !cfg.pin_only) {
 		rc = tls_anchors_load(&g.ta, ca);
 		if (rc < 0) {
 			fprintf(stderr, "tlsget: trust anchors %s: %s\n",
