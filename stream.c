@@ -1403,6 +1403,10 @@ stream_init(struct stream *s, const struct stream_cfg *cfg)
 			tc.find = tls_ca_scan_find;
 			tc.find_arg = &s->ca;
 			tc.lazy = &s->lazy;
+			/* The window serves only the body: idle during
+			 * handshakes, which happen only at connect (tls.h). */
+			tc.chain = s->window;
+			tc.chain_len = sizeof s->window;
 		} else {
 			tls_anchors_init(cfg->anchors);
 			rc = tls_anchors_load(cfg->anchors, cfg->cacert);

@@ -1367,7 +1367,7 @@ xw_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
 
 		if (z->over)
 			return;
-		if (len > TLS_CHAIN_MAX - z->chain_len) {
+		if (len > z->chain_cap - z->chain_len) {
 			z->over = 1;
 			return;
 		}
@@ -1494,6 +1494,9 @@ client_init(struct tls *t, const struct tls_config *cfg)
 
 	br_ssl_client_zero(&t->sc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
+	/* One handshake per connection: the on-demand chain buffer may be
+	 * lent (tls.h), and a stream API has no use for renegotiation. */
+	br_ssl_engine_add_flags(eng, BR_OPT_NO_RENEGOTIATION);
 	if (cfg->find != NULL)	/* anchors set per chain */
 		br_x509_minimal_init(&t->xc, &br_sha256_vtable,
 		    cfg->lazy->set.ta, 0);
@@ -1530,7 +1533,8 @@ tls_init(struct tls *t, const struct tls_config *cfg, unsigned char *iobuf,
 	t->fd = -1;
 	t->state = ST_IDLE;
 	if (iobuf == NULL || iobuf_len < BR_SSL_BUFSIZE_MONO ||
-	    (cfg->find != NULL && cfg->lazy == NULL) ||
+	    (cfg->find != NULL && (cfg->lazy == NULL ||
+	    cfg->chain == NULL || cfg->chain_len == 0)) ||
 	    (cfg->ta_count == 0 && cfg->find == NULL && !cfg->insecure &&
 	    !cfg->pin_only) ||
 	    (cfg->pin_only && (cfg->pins == NULL || cfg->pins[0] == '\0')))
@@ -1544,6 +1548,8 @@ tls_init(struct tls *t, const struct tls_config *cfg, unsigned char *iobuf,
 		t->find = cfg->find;
 		t->find_arg = cfg->find_arg;
 		t->lazy = cfg->lazy;
+		t->lazy->chain = cfg->chain;
+		t->lazy->chain_cap = cfg->chain_len;
 		t->lazy->ncerts = 0;
 		t->lazy->chain_len = 0;
 		t->lazy->over = 0;

@@ -83,8 +83,12 @@
  * TLS_TA_MAX * 64 + TLS_TA_POOL bytes (92 KiB by default, sized for
  * Debian 12's system bundle: 144 anchors, 61917 pool bytes, measured; a
  * firmware build with compiled-in anchors needs none of it).  On-demand
- * mode needs instead sizeof(struct tls_lazy), 23600 bytes: the chain
- * buffer TLS_CHAIN_MAX = 16384 (real chains: 2-6 KiB), sizeof(struct
+ * mode needs instead sizeof(struct tls_lazy), 7232 bytes, and a chain
+ * buffer, cfg.chain: TLS_CHAIN_MAX = 16384 suggested (real chains: 2-6
+ * KiB).  The chain buffer is used only inside a full handshake, and tls
+ * refuses renegotiation (BR_OPT_NO_RENEGOTIATION), so a caller may lend
+ * it a buffer that is idle then (stream.c lends its inflate window, which
+ * serves only the response body); sizeof(struct
  * tls_anchor_set) 6672 (TLS_TA_LAZY_MAX = 8 anchors, TLS_TA_LAZY_POOL =
  * 6144 pool bytes: eight 4096-bit RSA keys with DNs of up to 250 bytes;
  * the bundle's largest DN is 213 bytes, its largest key 515; a handshake
@@ -217,8 +221,8 @@ typedef int (*tls_find_fn)(void *arg, const br_x500_name *dn, size_t ndn,
 /* Storage for on-demand anchors, one per struct tls: caller-allocated,
  * MUST outlive it; do not touch fields. */
 struct tls_lazy {
-	unsigned char chain[TLS_CHAIN_MAX];	/* the certificates' DER */
-	size_t chain_len;
+	unsigned char *chain;			/* cfg.chain: the DER */
+	size_t chain_cap, chain_len;
 	size_t off[TLS_CHAIN_CERTS];		/* certificate i: chain + off[i] */
 	size_t len[TLS_CHAIN_CERTS];		/* bytes received */
 	uint32_t decl[TLS_CHAIN_CERTS];		/* length the engine announced */
@@ -260,6 +264,9 @@ struct tls_config {
 	tls_find_fn find;	/* on-demand anchors instead of ta: source */
 	void *find_arg;
 	struct tls_lazy *lazy;	/* its storage (MUST be given with find) */
+	unsigned char *chain;	/* and the chain's (MUST be given with
+				 * find; TLS_CHAIN_MAX bytes suggested) */
+	size_t chain_len;
 	const char *pins;	/* "sha256//B64[;sha256//B64]..." or NULL */
 	int pin_only;		/* pins replace chain validation */
 	int insecure;		/* accept any chain and name (warn!) */

@@ -472,6 +472,7 @@ handshake(const char *host)
 }
 
 static struct tls_lazy lazy;
+static unsigned char chainbuf[TLS_CHAIN_MAX];
 static struct tls_ca_scan scan;
 
 static const char *
@@ -528,6 +529,8 @@ lazy_cfg(struct tls_config *cfg)
 	cfg->find = count_find;
 	cfg->find_arg = &scan;
 	cfg->lazy = &lazy;
+	cfg->chain = chainbuf;
+	cfg->chain_len = sizeof chainbuf;
 	cfg->now = CERTS_NOW;
 }
 
@@ -795,7 +798,14 @@ lazy_units(void)
 	xw_end_cert(&t.xw.vtable);
 	check(xw_end_chain(&t.xw.vtable) != 0 && t.lazy_err == 0);
 	check(finds == 0);	/* no DN in junk: the source is not asked */
-	/* find without storage */
+	/* find without storage, or without a chain buffer */
+	cfg.chain = NULL;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == TLS_E_ARG);
+	cfg.chain = chainbuf;
+	cfg.chain_len = 0;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == TLS_E_ARG);
+	cfg.chain_len = sizeof chainbuf;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
 	cfg.lazy = NULL;
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == TLS_E_ARG);
 	return 0;

@@ -43,6 +43,7 @@
 static struct {
 	struct tls_anchors ta;
 	struct tls_lazy lazy;
+	unsigned char chain[TLS_CHAIN_MAX];
 	struct tls_ca_scan scan;
 	struct tls tls;
 	struct sock sock;
@@ -415,6 +416,8 @@ main(int argc, char **argv)
 		cfg.find = tls_ca_scan_find;
 		cfg.find_arg = &g.scan;
 		cfg.lazy = &g.lazy;
+		cfg.chain = g.chain;
+		cfg.chain_len = sizeof g.chain;
 	} else if (!cfg.insecure && !cfg.pin_only) {
 		rc = tls_anchors_load(&g.ta, ca);
 		if (rc < 0) {
