@@ -379,6 +379,21 @@ put_jstr(struct out *o, const char *str, size_t n, int escaped, size_t max)
 		size_t wl;
 		unsigned c = s[i];
 
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			/* a run of plain ASCII goes in one piece */
+			k = i + 1;
+			while (k < n && s[k] >= 0x20 && s[k] < 0x7f &&
+			    s[k] != '"' && s[k] != '\\')
+				k++;
+			wl = k - i;
+			if (wl > max - (o->len - start))
+				wl = max - (o->len - start);
+			put(o, str + i, wl);
+			if (wl < k - i || !o->ok)
+				break;
+			i = k;
+			continue;
+		}
 		if (escaped && c == '\\' && i + 1 < n &&
 		    strchr("\"\\/bfnrt", s[i + 1]) != NULL && s[i + 1]) {
 			w = (const char *)s + i;
