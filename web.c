@@ -1310,7 +1310,7 @@ iov_event(const struct web *w, const struct web_client *c,
  * back in the ring: one piece, or two when the ring wrapped between. */
 static int
 iov_events(const struct web *w, const struct web_client *c, uint64_t n,
-    struct iovec *iov, int k, unsigned char (*hb)[4])
+    struct iovec *iov, int k, unsigned char (*hb)[4], uint64_t *upto)
 {
 	const struct web_ev *a, *b;
 	int i;
@@ -1322,9 +1322,11 @@ iov_events(const struct web *w, const struct web_client *c, uint64_t n,
 		for (i = 0; i < WEB_IOV_EVENTS && n <= w->last; i++, n++) {
 			a = ring_get((struct web *)w, n);
 			k = iov_event(w, c, a, 0, iov, k, hb[i]);
+			*upto = n;
 		}
 		return k;
 	}
+	*upto = w->last;
 	iov[k].iov_base = w->cfg->ringbuf + a->off;
 	if (b->off >= a->off) {
 		iov[k].iov_len = b->off + b->len - a->off;
@@ -1354,8 +1356,9 @@ client_write(struct web *w, struct web_client *c, int64_t now)
 	unsigned char hb[WEB_IOV_EVENTS + 1][4];
 	struct msghdr mh;
 	size_t first, sb, bd, total, r, k;
+	uint64_t upto;
 	ssize_t got;
-	int n;
+	int n, whole;
 
 	c->wnow = 0;
 	for (;;) {
@@ -1365,8 +1368,10 @@ client_write(struct web *w, struct web_client *c, int64_t now)
 			return;
 		n = 0;
 		first = sb = bd = 0;
+		upto = 0;	/* the last ring event in the iovec */
 		if (ring_pending(w, c) && c->part > 0 &&
 		    (e = ring_get(w, c->next)) != NULL) {
+			upto = c->next;
 			n = iov_event(w, c, e, c->part, iov, n,
 			    hb[WEB_IOV_EVENTS]);
 			for (k = 0; k < (size_t)n; k++)
@@ -1379,7 +1384,7 @@ client_write(struct web *w, struct web_client *c, int64_t now)
 		if (ring_pending(w, c) && streaming(c)) {
 			k = (size_t)n;
 			n = iov_events(w, c, c->next + (first > 0), iov, n,
-			    hb);
+			    hb, &upto);
 			for (; k < (size_t)n; k++)
 				bd += iov[k].iov_len;
 		} else if (c->body_off < c->body_len) {
@@ -1404,19 +1409,26 @@ client_write(struct web *w, struct web_client *c, int64_t now)
 		}
 		r = (size_t)got;
 		c->t_last = now;
+		/* all of it sent (the usual case): the cursor jumps */
+		whole = r == total;
 		k = min_sz(r, first);
-		cursor_advance(w, c, k);
+		if (!whole)
+			cursor_advance(w, c, k);
 		r -= k;
 		k = min_sz(r, sb);
 		c->soff += k;
 		if (c->soff == c->slen)
 			c->soff = c->slen = 0;
 		r -= k;
-		if (streaming(c))
-			cursor_advance(w, c, r);
-		else
+		if (!streaming(c))
 			c->body_off += r;
-		if ((size_t)got < total) {
+		else if (!whole)
+			cursor_advance(w, c, r);
+		if (whole && upto) {
+			c->next = upto + 1;
+			c->part = 0;
+		}
+		if (!whole) {
 			c->blocked = 1;		/* the socket is full */
 			return;
 		}

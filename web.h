@@ -49,13 +49,17 @@
  * array, one small buffer per client, the ring index and the ring bytes.
  * No allocation happens anywhere.  Defaults (WEB_*_DEF): per client
  * sizeof(struct web_client) + 4 KiB = 8328 bytes on LP64, and one ring of
- * 1024 events (16 KiB) + 256 KiB of bytes, shared by all viewers: 64
- * clients take 0.8 MiB, the 16 of sluice --serve 0.4 MiB (pages are
- * touched only as they are used).  sizeof(struct web) is 5288 bytes on
- * LP64 (the event scratch and the stats JSON); sizeof(struct web_client)
- * 4232 on LP64 (its request buffer); sizeof(struct web_ev) 16.  A board
- * with little RAM passes fewer clients and a smaller ring
- * (WEB_SENDBUF_MIN is 2 KiB, WEB_RINGBUF_MIN 4.1 KiB).
+ * 2048 events (32 KiB) + 512 KiB of bytes, shared by all viewers: 64
+ * clients take 1.04 MiB, the 16 of sluice --serve 0.66 MiB (pages are
+ * touched only as they are used; the old design, a 64 KiB send buffer per
+ * viewer, took 4.5 and 1.2 MiB).  The ring holds about 1600 tweet
+ * projections (~330 bytes each): at 5000 messages/s a viewer may fall
+ * behind by 0.3 s before it is dropped, plus what its socket buffers
+ * hold.  sizeof(struct web) is 5288 bytes on LP64, 5272 on ILP32 (the
+ * event scratch and the stats JSON); sizeof(struct web_client) 4232 /
+ * 4200 (its request buffer); sizeof(struct web_ev) 16.  A board with
+ * little RAM passes fewer clients and a smaller ring (WEB_SENDBUF_MIN is
+ * 2 KiB, WEB_RINGBUF_MIN 4.1 KiB).
  *
  * Loop shape (like stream_poll_fds/stream_step):
  *     web_poll_fds(w, fds + k, cap - k, &n, &timeout);   merge timeouts
@@ -121,7 +125,7 @@
 #define WEB_FLUSH_MS 20		/* new events wait at most this */
 #endif
 #ifndef WEB_FLUSH_BYTES
-#define WEB_FLUSH_BYTES 32768	/* ... or until this many ring bytes
+#define WEB_FLUSH_BYTES 65536	/* ... or until this many ring bytes
 				 * (at most a quarter of the ring) */
 #endif
 #ifndef WEB_IOV_EVENTS
@@ -133,8 +137,8 @@
 
 #define WEB_CLIENTS_DEF 64
 #define WEB_SENDBUF_DEF 4096
-#define WEB_RING_DEF 1024
-#define WEB_RINGBUF_DEF 262144
+#define WEB_RING_DEF 2048
+#define WEB_RINGBUF_DEF 524288
 #define WEB_SOCK_SNDBUF_DEF 65536
 /* a client's own buffer holds an answer head and a copied body (stats,
  * /track) or, while streaming, a stats event */
@@ -348,7 +352,8 @@ struct web {
  * and its storage MUST outlive w.  Call web_close() to release. */
 int web_init(struct web *w, const struct web_cfg *cfg);
 
-/* Closes the listening socket and every client. */
+/* Closes the listening socket and every client; a viewer first gets what
+ * its socket takes at once of what it has pending (nothing waits). */
 void web_close(struct web *w);
 
 /* The port actually bound (useful with port "0"). */
