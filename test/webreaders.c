@@ -252,6 +252,7 @@ main(int argc, char **argv)
 		memcpy(body + blen, "\r\n", 2);
 		blen += 2;
 	}
+	free(data);
 	snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\nContent-Type: "
 	    "application/json\r\nTransfer-Encoding: chunked\r\n%s\r\n",
 	    gz ? "Content-Encoding: gzip\r\n" : "");
@@ -343,6 +344,10 @@ main(int argc, char **argv)
 		    field(sj, "published"), field(sj, "dropped_slow"),
 		    field(sj, "sse"));
 		fflush(stdout);
+		free(body);
+		free(v);
+		free(stalled);
+		free(fds);
 		_exit(0);
 	}
 	close(lfd);
@@ -408,5 +413,10 @@ main(int argc, char **argv)
 		printf("stalled %d events %llu\n", i, s.count);
 		close(stalled[i]);
 	}
+	fflush(stdout);
+	free(body);
+	free(v);
+	free(stalled);
+	free(fds);
 	return up_eof && ok == nv ? 0 : 1;
 }
