@@ -23,6 +23,7 @@ SHTESTS = test/tiny.sh test/cli.sh test/chunk_peer.sh test/oauth_verify.sh test/
 	test/e2e.sh test/e2e_redis.sh test/e2e_web.sh test/rtcless.sh \
 	test/embed.sh test/allocfail.sh
 TESTPROGS = test/httpcat test/oauthsign test/rsinkdrv test/webdrv \
+	test/webreaders \
 	test/tlsget test/embed test/failmalloc.so
 BENCHES = test/bench_chunk test/bench_oauth test/bench_frame test/bench_json \
 	test/bench_inflate test/bench_anchors
@@ -127,6 +128,8 @@ test/webdrv: test/webdrv.c web.o webpage.o webcoast.o oauth.o
 	$(TESTCC) -o $@ test/webdrv.c web.o webpage.o webcoast.o oauth.o \
 		$(LDFLAGS) \
 		$(SLUICE_LIBS)
+test/webreaders: test/webreaders.c
+	$(TESTCC) -O2 -o $@ test/webreaders.c $(LDFLAGS)
 test/test_sock: test/test_sock.c test/t.h sock.o
 	$(TESTCC) -o $@ test/test_sock.c sock.o $(LDFLAGS)
 test/test_tls: test/test_tls.c test/t.h test/tls_certs.h tls.c tls.h

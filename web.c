@@ -379,6 +379,21 @@ put_jstr(struct out *o, const char *str, size_t n, int escaped, size_t max)
 		size_t wl;
 		unsigned c = s[i];
 
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			/* a run of plain ASCII goes in one piece */
+			k = i + 1;
+			while (k < n && s[k] >= 0x20 && s[k] < 0x7f &&
+			    s[k] != '"' && s[k] != '\\')
+				k++;
+			wl = k - i;
+			if (wl > max - (o->len - start))
+				wl = max - (o->len - start);
+			put(o, str + i, wl);
+			if (wl < k - i || !o->ok)
+				break;
+			i = k;
+			continue;
+		}
 		if (escaped && c == '\\' && i + 1 < n &&
 		    strchr("\"\\/bfnrt", s[i + 1]) != NULL && s[i + 1]) {
 			w = (const char *)s + i;
@@ -540,6 +555,10 @@ web_ws_frame(unsigned char *out, size_t cap, int op, const unsigned char *p,
 
 /* ---- replay ring --------------------------------------------------------- */
 
+/* The ring holds every event once, framed for SSE: "id: N\ndata: JSON\n\n".
+ * A WebSocket viewer is sent the JSON part of the same bytes behind a
+ * frame header made at write time (ws_hdr). */
+
 static struct web_ev *
 ring_get(struct web *w, uint64_t n)
 {
@@ -563,34 +582,95 @@ ring_evict_from(struct web *w, size_t lo, size_t hi)
 	}
 }
 
-static uint64_t
-ring_put(struct web *w, const char *p, size_t n)
+/* Decimal digits of v. */
+static size_t
+ndigits(uint64_t v)
+{
+	size_t k = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		k++;
+	}
+	return k;
+}
+
+/* Stores json[0..n) framed for SSE as the next event; returns its size. */
+static size_t
+ring_put(struct web *w, const char *json, size_t n)
 {
 	const struct web_cfg *cfg = w->cfg;
 	uint64_t id = w->last + 1;
 	struct web_ev *e;
+	unsigned char *d;
+	size_t len = 4 + ndigits(id) + 7 + n + 2;	/* see ev_json() */
 
-	if (w->rb_head + n > cfg->ringbuf_size) {
+	if (w->rb_head + len > cfg->ringbuf_size) {
 		ring_evict_from(w, w->rb_head, (size_t)-1);
+		w->rb_wrap = w->rb_head;
 		w->rb_head = 0;
 	}
-	ring_evict_from(w, w->rb_head, w->rb_head + n);
-	if (id > cfg->ring_events && w->oldest <= id - cfg->ring_events) {
-		while (w->oldest <= id - cfg->ring_events) {
-			cfg->ring[w->oldest % cfg->ring_events].n = 0;
-			w->oldest++;
-		}
+	ring_evict_from(w, w->rb_head, w->rb_head + len);
+	while (id > cfg->ring_events && w->oldest <= id - cfg->ring_events) {
+		cfg->ring[w->oldest % cfg->ring_events].n = 0;
+		w->oldest++;
 	}
 	e = &cfg->ring[id % cfg->ring_events];
 	e->n = id;
 	e->off = (uint32_t)w->rb_head;
-	e->len = (uint32_t)n;
-	memcpy(cfg->ringbuf + w->rb_head, p, n);
-	w->rb_head += n;
+	e->len = (uint32_t)len;
+	d = cfg->ringbuf + w->rb_head;
+	memcpy(d, "id: ", 4);
+	d += 4;
+	d += put_u64((char *)d, id);
+	memcpy(d, "\ndata: ", 7);
+	memcpy(d + 7, json, n);
+	memcpy(d + 7 + n, "\n\n", 2);
+	w->rb_head += len;
 	w->last = id;
-	if (w->oldest == 0 || w->oldest > id)
+	if (w->oldest > id)
 		w->oldest = id;
-	return id;
+	return len;
+}
+
+/* The JSON inside ring event e: *n bytes at the returned pointer. */
+static const unsigned char *
+ev_json(const struct web *w, const struct web_ev *e, size_t *n)
+{
+	size_t skip = 4 + ndigits(e->n) + 7;
+
+	*n = e->len - skip - 2;
+	return w->cfg->ringbuf + e->off + skip;
+}
+
+/* The WebSocket header of a text frame of n payload bytes into h (4
+ * bytes: payloads are below 64 KiB); returns its length. */
+static size_t
+ws_hdr(unsigned char *h, size_t n)
+{
+	h[0] = 0x81;
+	if (n < 126) {
+		h[1] = (unsigned char)n;
+		return 2;
+	}
+	h[1] = 126;
+	h[2] = (unsigned char)(n >> 8);
+	h[3] = (unsigned char)n;
+	return 4;
+}
+
+/* Bytes event e takes on c's connection. */
+static size_t
+ev_size(const struct web *w, const struct web_client *c,
+    const struct web_ev *e)
+{
+	unsigned char h[4];
+	size_t n;
+
+	if (!c->ws)
+		return e->len;
+	ev_json(w, e, &n);
+	return ws_hdr(h, n) + n;
 }
 
 /* ---- clients ------------------------------------------------------------- */
@@ -622,11 +702,15 @@ squeue(struct web *w, struct web_client *c, const void *p, size_t n)
 
 	if (d == NULL)
 		return -1;
-	if (c->slen == c->soff)
-		c->t_pend = now_ms();
 	memcpy(d, p, n);
 	c->slen += n;
 	return 0;
+}
+
+static int
+streaming(const struct web_client *c)
+{
+	return c->state == C_SSE || c->state == C_WS;
 }
 
 static void
@@ -644,77 +728,25 @@ client_close(struct web *w, struct web_client *c)
 	c->state = C_FREE;
 }
 
-/* Frames json[0..n) for c (SSE or WebSocket) into w->frame. */
-static size_t
-frame_for(struct web *w, const struct web_client *c, uint64_t id,
-    const char *event, const char *json, size_t n)
+/* Whether c has ring events to send: all of them while streaming, only
+ * the rest of a partly sent one while closing. */
+static int
+ring_pending(const struct web *w, const struct web_client *c)
 {
-	if (c->state == C_SSE)
-		return web_sse_frame((char *)w->frame, sizeof w->frame, id,
-		    event, json, n);
-	if (event) {
-		/* {"stats":...} */
-		struct out o = { w->ev, 0, sizeof w->ev, 1 };
-		size_t k;
-
-		puts0(&o, "{\"");
-		puts0(&o, event);
-		puts0(&o, "\":");
-		put(&o, json, n);
-		puts0(&o, "}");
-		if (!o.ok)
-			return 0;
-		k = web_ws_frame(w->frame, sizeof w->frame, 1,
-		    (const unsigned char *)w->ev, o.len);
-		return k;
-	}
-	return web_ws_frame(w->frame, sizeof w->frame, 1,
-	    (const unsigned char *)json, n);
+	if (c->next > w->last)
+		return 0;
+	return streaming(c) || (c->state == C_CLOSING && c->part > 0);
 }
 
-static void client_write(struct web *w, struct web_client *c, int64_t now);
-
-/* Moves ring events into c's send buffer while they fit.  A live client
- * (caught up) that cannot take the newest event is too slow: dropped.
- * Returns -1 when c was dropped. */
+/* A viewer whose next event has left the ring is too slow: dropped. */
 static int
-client_fill(struct web *w, struct web_client *c)
+client_lost(struct web *w, struct web_client *c)
 {
-	while (c->next <= w->last) {
-		struct web_ev *e = ring_get(w, c->next);
-		size_t k;
-
-		if (e == NULL) {
-			w->ct.dropped_slow++;
-			client_close(w, c);
-			return -1;
-		}
-		if (w->fr_n != e->n || w->fr_ws != (c->state == C_WS)) {
-			/* framed once per event and kind, copied to all */
-			w->fr_len = frame_for(w, c, e->n, NULL,
-			    (const char *)w->cfg->ringbuf + e->off, e->len);
-			w->fr_n = e->n;
-			w->fr_ws = c->state == C_WS;
-		}
-		k = w->fr_len;
-		if (k && c->live && k > sfree(w, c)) {
-			/* held back output first: then judge */
-			client_write(w, c, now_ms());
-			if (c->fd < 0)
-				return -1;
-		}
-		if (k == 0 || squeue(w, c, w->frame, k) < 0) {
-			if (c->live) {
-				w->ct.dropped_slow++;
-				client_close(w, c);
-				return -1;
-			}
-			return 0;
-		}
-		c->next++;
-	}
-	c->live = 1;
-	return 0;
+	if (!ring_pending(w, c) || c->next >= w->oldest)
+		return 0;
+	w->ct.dropped_slow++;
+	client_close(w, c);
+	return 1;
 }
 
 /* ---- responses ----------------------------------------------------------- */
@@ -888,8 +920,10 @@ stream_start(struct web *w, struct web_client *c, const struct web_req *rq)
 		if (c->next < w->oldest)
 			c->next = w->oldest;
 	}
-	c->live = 0;
+	c->part = 0;
 	c->keepalive = 0;
+	c->blocked = 0;
+	c->wnow = 1;		/* the head, and any events to catch up */
 }
 
 static void
@@ -902,11 +936,10 @@ start_sse(struct web *w, struct web_client *c, const struct web_req *rq)
 	c->soff = c->slen = 0;
 	stream_start(w, c, rq);
 	squeue(w, c, head, sizeof head - 1);
-	c->urgent = 1;
+	c->ws = 0;
 	c->state = C_SSE;
 	w->ct.sse++;
 	w->ct.requests++;
-	client_fill(w, c);
 }
 
 static void
@@ -932,12 +965,11 @@ start_ws(struct web *w, struct web_client *c, const struct web_req *rq)
 	c->soff = c->slen = 0;
 	stream_start(w, c, rq);
 	squeue(w, c, head, o.len);
-	c->urgent = 1;
+	c->ws = 1;
 	c->state = C_WS;
 	c->ws_close_sent = 0;
 	w->ct.ws++;
 	w->ct.requests++;
-	client_fill(w, c);
 }
 
 static int
@@ -1169,14 +1201,12 @@ ws_input(struct web *w, struct web_client *c)
 					client_close(w, c);
 					return;
 				}
-				c->urgent = 1;
 			} else if (op == 8) {
 				if (!c->ws_close_sent) {
 					k = web_ws_frame(fr, sizeof fr, 8, pl,
 					    len >= 2 ? 2 : 0);
 					squeue(w, c, fr, k);
 					c->ws_close_sent = 1;
-					c->urgent = 1;
 				}
 				w->ct.ws--;
 				c->state = C_CLOSING;
@@ -1226,58 +1256,185 @@ client_read(struct web *w, struct web_client *c, int64_t now)
 		client_request(w, c);
 }
 
-/* Whether c's pending output should be written now; else *due says when
- * (streaming output is gathered, see WEB_FLUSH_MS). */
-static int
-want_write(const struct web *w, const struct web_client *c, int64_t now,
-    int64_t *due)
+/* Moves c's ring cursor on by k bytes sent. */
+static void
+cursor_advance(struct web *w, struct web_client *c, size_t k)
 {
-	size_t pend = c->slen - c->soff;
+	while (k > 0) {
+		const struct web_ev *e = ring_get(w, c->next);
+		size_t rest;
 
-	*due = -1;
-	if (pend == 0 && c->body_off >= c->body_len)
-		return 0;
-	if ((c->state != C_SSE && c->state != C_WS) || c->urgent ||
-	    !c->live || pend >= WEB_FLUSH_BYTES ||
-	    pend >= w->cfg->sendbuf_size / 2 ||
-	    now >= c->t_pend + WEB_FLUSH_MS)
-		return 1;
-	*due = c->t_pend + WEB_FLUSH_MS;
-	return 0;
+		if (e == NULL)
+			return;		/* cannot happen: it was just sent */
+		rest = ev_size(w, c, e) - c->part;
+		if (k < rest) {
+			c->part += k;
+			return;
+		}
+		k -= rest;
+		c->next++;
+		c->part = 0;
+	}
 }
 
+/* Adds ring event e, from byte skip of its framed form on c's
+ * connection, to the iovec; hb is 4 bytes of header scratch. */
+static int
+iov_event(const struct web *w, const struct web_client *c,
+    const struct web_ev *e, size_t skip, struct iovec *iov, int k,
+    unsigned char *hb)
+{
+	const unsigned char *j;
+	size_t n, h;
+
+	if (!c->ws) {
+		iov[k].iov_base = w->cfg->ringbuf + e->off + skip;
+		iov[k].iov_len = e->len - skip;
+		return k + 1;
+	}
+	j = ev_json(w, e, &n);
+	h = ws_hdr(hb, n);
+	if (skip < h) {
+		iov[k].iov_base = hb + skip;
+		iov[k].iov_len = h - skip;
+		k++;
+		skip = h;
+	}
+	iov[k].iov_base = (void *)(j + (skip - h));
+	iov[k].iov_len = n - (skip - h);
+	return k + 1;
+}
+
+/* Adds c's whole ring events from number n on (at most WEB_IOV_EVENTS for
+ * WebSocket, whose frames need a header each).  SSE events lie back to
+ * back in the ring: one piece, or two when the ring wrapped between. */
+static int
+iov_events(const struct web *w, const struct web_client *c, uint64_t n,
+    struct iovec *iov, int k, unsigned char (*hb)[4], uint64_t *upto)
+{
+	const struct web_ev *a, *b;
+	int i;
+
+	if (n > w->last || (a = ring_get((struct web *)w, n)) == NULL ||
+	    (b = ring_get((struct web *)w, w->last)) == NULL)
+		return k;
+	if (c->ws) {
+		for (i = 0; i < WEB_IOV_EVENTS && n <= w->last; i++, n++) {
+			a = ring_get((struct web *)w, n);
+			k = iov_event(w, c, a, 0, iov, k, hb[i]);
+			*upto = n;
+		}
+		return k;
+	}
+	*upto = w->last;
+	iov[k].iov_base = w->cfg->ringbuf + a->off;
+	if (b->off >= a->off) {
+		iov[k].iov_len = b->off + b->len - a->off;
+		return k + 1;
+	}
+	iov[k].iov_len = w->rb_wrap - a->off;
+	iov[k + 1].iov_base = w->cfg->ringbuf;
+	iov[k + 1].iov_len = b->off + b->len;
+	return k + 2;
+}
+
+static size_t
+min_sz(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Writes what c has pending, in one writev() per round: the rest of a
+ * partly sent event, then its own buffer (heads, answers, stats, pong,
+ * close: only ever between events), then the static body or the ring
+ * events after its cursor.  Stops at a short write (the socket is full:
+ * c->blocked, wait for POLLOUT). */
 static void
 client_write(struct web *w, struct web_client *c, int64_t now)
 {
-	ssize_t r;
+	struct iovec iov[2 * WEB_IOV_EVENTS + 6];
+	unsigned char hb[WEB_IOV_EVENTS + 1][4];
+	struct msghdr mh;
+	size_t first, sb, bd, total, r, k;
+	uint64_t upto;
+	ssize_t got;
+	int n, whole;
 
-	while (c->soff < c->slen || c->body_off < c->body_len) {
-		if (c->soff < c->slen)
-			r = send(c->fd, c->sbuf + c->soff, c->slen - c->soff,
-			    MSG_NOSIGNAL);
-		else
-			r = send(c->fd, c->body + c->body_off,
-			    c->body_len - c->body_off, MSG_NOSIGNAL);
-		if (r < 0) {
+	c->wnow = 0;
+	for (;;) {
+		const struct web_ev *e;
+
+		if (client_lost(w, c))
+			return;
+		n = 0;
+		first = sb = bd = 0;
+		upto = 0;	/* the last ring event in the iovec */
+		if (ring_pending(w, c) && c->part > 0 &&
+		    (e = ring_get(w, c->next)) != NULL) {
+			upto = c->next;
+			n = iov_event(w, c, e, c->part, iov, n,
+			    hb[WEB_IOV_EVENTS]);
+			for (k = 0; k < (size_t)n; k++)
+				first += iov[k].iov_len;
+		}
+		if (c->soff < c->slen) {
+			iov[n].iov_base = c->sbuf + c->soff;
+			iov[n++].iov_len = sb = c->slen - c->soff;
+		}
+		if (ring_pending(w, c) && streaming(c)) {
+			k = (size_t)n;
+			n = iov_events(w, c, c->next + (first > 0), iov, n,
+			    hb, &upto);
+			for (; k < (size_t)n; k++)
+				bd += iov[k].iov_len;
+		} else if (c->body_off < c->body_len) {
+			iov[n].iov_base = (void *)(c->body + c->body_off);
+			iov[n++].iov_len = bd = c->body_len - c->body_off;
+		}
+		total = first + sb + bd;
+		if (total == 0)
+			break;
+		memset(&mh, 0, sizeof mh);
+		mh.msg_iov = iov;
+		mh.msg_iovlen = (size_t)n;
+		got = sendmsg(c->fd, &mh, MSG_NOSIGNAL);	/* a writev */
+		if (got < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				c->blocked = 1;
+			else
 				client_close(w, c);
 			return;
 		}
+		r = (size_t)got;
 		c->t_last = now;
-		if (c->soff < c->slen)
-			c->soff += (size_t)r;
-		else
-			c->body_off += (size_t)r;
-		if (c->soff == c->slen) {
+		/* all of it sent (the usual case): the cursor jumps */
+		whole = r == total;
+		k = min_sz(r, first);
+		if (!whole)
+			cursor_advance(w, c, k);
+		r -= k;
+		k = min_sz(r, sb);
+		c->soff += k;
+		if (c->soff == c->slen)
 			c->soff = c->slen = 0;
-			c->urgent = 0;
+		r -= k;
+		if (!streaming(c))
+			c->body_off += r;
+		else if (!whole)
+			cursor_advance(w, c, r);
+		if (whole && upto) {
+			c->next = upto + 1;
+			c->part = 0;
 		}
-		if ((c->state == C_SSE || c->state == C_WS) && !c->live &&
-		    client_fill(w, c) < 0)
+		if (!whole) {
+			c->blocked = 1;		/* the socket is full */
 			return;
+		}
+		c->blocked = 0;
 	}
+	c->blocked = 0;
 	/* all sent */
 	if (c->state == C_RESP) {
 		c->body = NULL;
@@ -1335,8 +1492,10 @@ do_accept(struct web *w, int64_t now)
 		c->soff = c->slen = 0;
 		c->body = NULL;
 		c->body_len = c->body_off = 0;
-		c->keepalive = c->head_only = c->live = 0;
-		c->urgent = 0;
+		c->keepalive = c->head_only = 0;
+		c->ws = c->wnow = c->blocked = 0;
+		c->next = 0;
+		c->part = 0;
 		c->t_last = now;
 		w->ct.accepted++;
 		w->ct.clients++;
@@ -1346,21 +1505,29 @@ do_accept(struct web *w, int64_t now)
 static void
 send_stats(struct web *w)
 {
-	char sj[WEB_STATS_MAX + 256];
-	size_t sl = stats_json(w, sj, sizeof sj), k;
+	char sj[WEB_STATS_MAX + 256], sse[WEB_STATS_MAX + 320];
+	char wj[WEB_STATS_MAX + 320];
+	unsigned char ws[WEB_STATS_MAX + 340];
+	size_t sl = stats_json(w, sj, sizeof sj), ks, kw;
+	struct out o = { wj, 0, sizeof wj, 1 };
 	unsigned i;
 
-	if (sl == 0)
+	if (sl == 0 || w->ct.sse + w->ct.ws == 0)
 		return;
+	ks = web_sse_frame(sse, sizeof sse, 0, "stats", sj, sl);
+	puts0(&o, "{\"stats\":");	/* WebSocket: {"stats":{...}} */
+	put(&o, sj, sl);
+	puts0(&o, "}");
+	kw = o.ok ? web_ws_frame(ws, sizeof ws, 1, (unsigned char *)wj,
+	    o.len) : 0;
 	for (i = 0; i < w->cfg->max_clients; i++) {
 		struct web_client *c = &w->cfg->clients[i];
+		size_t k = c->ws ? kw : ks;
 
-		if (c->fd < 0 || (c->state != C_SSE && c->state != C_WS))
+		if (c->fd < 0 || !streaming(c) || k == 0)
 			continue;
-		w->fr_n = 0;
-		k = frame_for(w, c, 0, "stats", sj, sl);
-		if (k)
-			squeue(w, c, w->frame, k);	/* skipped if full */
+		/* skipped when its buffer is full */
+		(void)squeue(w, c, c->ws ? (const void *)ws : sse, k);
 	}
 }
 
@@ -1423,7 +1590,7 @@ web_init(struct web *w, const struct web_cfg *cfg)
 	if (cfg->clients == NULL || cfg->max_clients == 0 ||
 	    cfg->sendbuf == NULL || cfg->sendbuf_size < WEB_SENDBUF_MIN ||
 	    cfg->ring == NULL || cfg->ring_events == 0 ||
-	    cfg->ringbuf == NULL || cfg->ringbuf_size < WEB_EVENT_MAX ||
+	    cfg->ringbuf == NULL || cfg->ringbuf_size < WEB_RINGBUF_MIN ||
 	    cfg->ringbuf_size > 0xffffffffu || cfg->port == NULL)
 		return WEB_E_CONFIG;
 	for (i = 0; i < cfg->max_clients; i++) {
@@ -1436,6 +1603,9 @@ web_init(struct web *w, const struct web_cfg *cfg)
 		cfg->ring[i].n = 0;
 	w->oldest = 1;
 	w->stats_len = 0;
+	/* flush well before the ring turns over */
+	w->flush_bytes = cfg->ringbuf_size / 4 < WEB_FLUSH_BYTES ?
+	    cfg->ringbuf_size / 4 : WEB_FLUSH_BYTES;
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
@@ -1483,8 +1653,14 @@ web_close(struct web *w)
 
 	if (w->cfg == NULL)
 		return;
-	for (i = 0; i < w->cfg->max_clients; i++)
-		client_close(w, &w->cfg->clients[i]);
+	for (i = 0; i < w->cfg->max_clients; i++) {
+		struct web_client *c = &w->cfg->clients[i];
+
+		/* what fits in the socket now goes out; nothing waits */
+		if (c->fd >= 0 && streaming(c) && !c->blocked)
+			client_write(w, c, now_ms());
+		client_close(w, c);
+	}
 	if (w->lfd >= 0)
 		close(w->lfd);
 	w->lfd = -1;
@@ -1516,20 +1692,29 @@ web_poll_fds(struct web *w, struct pollfd *fds, int cap, int *n,
 		fds[k].revents = 0;
 		k++;
 	}
+	if (w->t_flush) {
+		d = w->unflushed >= w->flush_bytes ? now : w->t_flush;
+		if (d < next)
+			next = d;
+	}
 	for (i = 0; i < w->cfg->max_clients; i++) {
 		struct web_client *c = &w->cfg->clients[i];
 		short ev = 0;
 
 		c->pidx = -1;
-		if (c->fd < 0)
+		if (c->fd < 0 || client_lost(w, c))
 			continue;
-		if (want_write(w, c, now, &d))
+		/* A viewer is polled for POLLOUT only once its socket was
+		 * found full; else it is written when the next flush is due
+		 * (web_publish set the deadline) or at once for wnow and
+		 * queued answers. */
+		if (c->blocked)
 			ev |= POLLOUT;
-		else if (d >= 0 && d < next)
-			next = d;
-		/* SSE viewers send nothing: they are polled only to write,
-		 * which also finds the closed ones (the stats event goes out
-		 * every second), so a busy loop polls few descriptors */
+		else if (c->wnow || c->soff < c->slen ||
+		    c->body_off < c->body_len)
+			next = now;
+		/* SSE viewers send nothing: a closed one is found by the
+		 * next write (a stats event goes out every second) */
 		if (c->state != C_RESP && c->state != C_SSE)
 			ev |= POLLIN;
 		if ((d = client_deadline(c)) >= 0 && d < next)
@@ -1556,16 +1741,26 @@ web_step(struct web *w, const struct pollfd *fds, int n)
 {
 	int64_t now = now_ms(), d;
 	unsigned i;
-	int k;
+	int k, flush = 0;
 
+	if (w->t_flush && (now >= w->t_flush ||
+	    w->unflushed >= w->flush_bytes)) {
+		flush = 1;
+		w->t_flush = 0;
+		w->unflushed = 0;
+	}
+	if (now >= w->t_stats) {
+		send_stats(w);
+		w->t_stats = now + WEB_STATS_MS;
+	}
 	for (i = 0; i < w->cfg->max_clients; i++) {
 		struct web_client *c = &w->cfg->clients[i];
-		short re;
+		short re = 0;
 
-		if (c->fd < 0 || c->pidx < 0 || c->pidx >= n ||
-		    fds[c->pidx].fd != c->fd)
+		if (c->fd < 0)
 			continue;
-		re = fds[c->pidx].revents;
+		if (c->pidx >= 0 && c->pidx < n && fds[c->pidx].fd == c->fd)
+			re = fds[c->pidx].revents;
 		c->pidx = -1;
 		if (re & POLLNVAL) {
 			client_close(w, c);
@@ -1573,9 +1768,12 @@ web_step(struct web *w, const struct pollfd *fds, int n)
 		}
 		if (re & (POLLIN | POLLHUP | POLLERR))
 			client_read(w, c, now);
-		if (c->fd >= 0 && ((re & (POLLOUT | POLLERR)) ||
-		    want_write(w, c, now, &d)))
-			client_write(w, c, now);	/* also new output */
+		if (c->fd < 0)
+			continue;
+		if ((re & (POLLOUT | POLLERR)) || (!c->blocked && (c->wnow ||
+		    c->soff < c->slen || c->body_off < c->body_len ||
+		    (flush && ring_pending(w, c)))))
+			client_write(w, c, now);
 	}
 	for (k = 0; k < n; k++)
 		if (fds[k].fd == w->lfd && w->lfd >= 0 &&
@@ -1587,10 +1785,6 @@ web_step(struct web *w, const struct pollfd *fds, int n)
 		if (c->fd >= 0 && (d = client_deadline(c)) >= 0 && d <= now)
 			client_close(w, c);
 	}
-	if (now >= w->t_stats) {
-		send_stats(w);
-		w->t_stats = now + WEB_STATS_MS;
-	}
 }
 
 int64_t
@@ -1599,8 +1793,6 @@ web_publish(struct web *w, const char *msg, size_t len,
 {
 	static const struct web_item empty;
 	size_t n;
-	unsigned i;
-	uint64_t id;
 
 	(void)msg;
 	(void)len;
@@ -1609,15 +1801,15 @@ web_publish(struct web *w, const char *msg, size_t len,
 	    web_format_item(&empty, w->last + 1, w->ev, sizeof w->ev,
 	    &n) < 0)
 		return WEB_E_TOO_SMALL;
-	id = ring_put(w, w->ev, n);
+	n = ring_put(w, w->ev, n);
 	w->ct.published++;
-	for (i = 0; i < w->cfg->max_clients; i++) {
-		struct web_client *c = &w->cfg->clients[i];
-
-		if (c->fd >= 0 && (c->state == C_SSE || c->state == C_WS))
-			client_fill(w, c);
+	/* no viewer is touched here: they are written at the next flush */
+	if (w->ct.sse + w->ct.ws > 0) {
+		w->unflushed += n;
+		if (w->t_flush == 0)
+			w->t_flush = now_ms() + WEB_FLUSH_MS;
 	}
-	return (int64_t)id;
+	return (int64_t)w->last;
 }
 
 void

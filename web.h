@@ -22,31 +22,44 @@
  *
  * Data flow: the engine calls web_publish() for every delivered message
  * with a projection (id, user, text, time, coordinates).  The projection
- * is formatted once as JSON ("n" is our own event number, 1, 2, ...),
- * stored in the replay ring and copied, framed for SSE or WebSocket, into
- * the send buffer of every streaming client.  Nothing is written to a
- * socket inside web_publish(): writes happen in web_step() on POLLOUT, and
- * streaming output is held until WEB_FLUSH_BYTES are pending or the oldest
- * pending byte is WEB_FLUSH_MS old, so at a high message rate one write
- * carries many messages (the cost per viewer stays small next to the
- * capture itself; see test/bench_web.sh).
+ * is formatted once as JSON ("n" is our own event number, 1, 2, ...) and
+ * stored once, framed for SSE ("id: N\ndata: JSON\n\n"), in the shared
+ * replay ring.  web_publish() touches no viewer and no socket.  A viewer
+ * is a cursor into the ring (next event, bytes of it already sent) plus
+ * its own small buffer for heads, answers, stats events, pong and close.
+ * New events are flushed to all viewers when WEB_FLUSH_MS have passed
+ * since the first unflushed one or WEB_FLUSH_BYTES have gathered: one
+ * sendmsg() per viewer covers everything it has pending (for SSE the ring
+ * bytes as they lie, one or two pieces; for WebSocket the JSON part of
+ * each event behind a 2 or 4 byte frame header made on the stack), so at
+ * a high message rate one system call carries hundreds of messages.  A
+ * viewer whose socket is full is polled for POLLOUT and written as soon
+ * as it drains; only then.  Own-buffer output goes out only between two
+ * events, never inside one.
  *
- * Slow clients: a streaming client whose send buffer cannot take the next
- * message is dropped (counted in dropped_slow); it never stalls the loop
- * and never makes anything grow.  A client that is catching up (after
- * Last-Event-ID or ?n=K) pulls from the ring as its buffer drains; if the
- * ring overwrites the event it needs next it is dropped too.
+ * Slow clients: a viewer whose cursor falls behind the oldest event still
+ * in the ring is dropped (counted in dropped_slow): it never stalls the
+ * loop and never makes anything grow.  A client resuming with
+ * Last-Event-ID or ?n=K is simply a cursor further back.  How far a viewer
+ * may lag is the ring (WEB_RINGBUF_DEF bytes, WEB_RING_DEF events) plus
+ * its kernel socket buffers (cfg.sock_sndbuf and the peer's receive
+ * buffer).
  *
  * Memory: every byte is the caller's, given in struct web_cfg: the client
- * array, one send buffer per client, the ring index and the ring bytes.
- * No allocation happens anywhere.  Defaults (WEB_*_DEF) are 64 clients x
- * (sizeof(struct web_client) + 64 KiB) + 256 ring events + 128 KiB of ring
- * bytes = 4.5 MiB (pages are touched only as viewers use them).
- * sizeof(struct web) is 10464 bytes on LP64, 10456 on ILP32 (two event
- * scratch buffers and the stats JSON); sizeof(struct web_client) 4232 /
+ * array, one small buffer per client, the ring index and the ring bytes.
+ * No allocation happens anywhere.  Defaults (WEB_*_DEF): per client
+ * sizeof(struct web_client) + 4 KiB = 8328 bytes on LP64, and one ring of
+ * 2048 events (32 KiB) + 512 KiB of bytes, shared by all viewers: 64
+ * clients take 1.04 MiB, the 16 of sluice --serve 0.66 MiB (pages are
+ * touched only as they are used; the old design, a 64 KiB send buffer per
+ * viewer, took 4.5 and 1.2 MiB).  The ring holds about 1600 tweet
+ * projections (~330 bytes each): at 5000 messages/s a viewer may fall
+ * behind by 0.3 s before it is dropped, plus what its socket buffers
+ * hold.  sizeof(struct web) is 5288 bytes on LP64, 5272 on ILP32 (the
+ * event scratch and the stats JSON); sizeof(struct web_client) 4232 /
  * 4200 (its request buffer); sizeof(struct web_ev) 16.  A board with
- * little RAM passes fewer clients and smaller send buffers
- * (WEB_SENDBUF_MIN is 4.1 KiB).
+ * little RAM passes fewer clients and a smaller ring (WEB_SENDBUF_MIN is
+ * 2 KiB, WEB_RINGBUF_MIN 4.1 KiB).
  *
  * Loop shape (like stream_poll_fds/stream_step):
  *     web_poll_fds(w, fds + k, cap - k, &n, &timeout);   merge timeouts
@@ -109,21 +122,28 @@
 #define WEB_STATS_MS 1000	/* stats event period */
 #endif
 #ifndef WEB_FLUSH_MS
-#define WEB_FLUSH_MS 20		/* streaming output waits at most this */
+#define WEB_FLUSH_MS 20		/* new events wait at most this */
 #endif
 #ifndef WEB_FLUSH_BYTES
-#define WEB_FLUSH_BYTES 8192	/* ... or until this much is pending */
+#define WEB_FLUSH_BYTES 65536	/* ... or until this many ring bytes
+				 * (at most a quarter of the ring) */
+#endif
+#ifndef WEB_IOV_EVENTS
+#define WEB_IOV_EVENTS 64	/* WebSocket events per writev() */
 #endif
 #ifndef WEB_ACCEPT_BURST
 #define WEB_ACCEPT_BURST 16	/* accepts per web_step */
 #endif
 
 #define WEB_CLIENTS_DEF 64
-#define WEB_SENDBUF_DEF 65536
-#define WEB_RING_DEF 256
-#define WEB_RINGBUF_DEF 131072
+#define WEB_SENDBUF_DEF 4096
+#define WEB_RING_DEF 2048
+#define WEB_RINGBUF_DEF 524288
 #define WEB_SOCK_SNDBUF_DEF 65536
-#define WEB_SENDBUF_MIN (WEB_EVENT_MAX + 64)	/* one framed event */
+/* a client's own buffer holds an answer head and a copied body (stats,
+ * /track) or, while streaming, a stats event */
+#define WEB_SENDBUF_MIN (WEB_STATS_MAX + 1024)
+#define WEB_RINGBUF_MIN (WEB_EVENT_MAX + 64)	/* one framed event */
 
 /* Events (positive). */
 #define WEB_REQ_DONE 1		/* web_parse_request: head complete */
@@ -250,17 +270,19 @@ struct web_client {
 	int fd;				/* -1: free */
 	int state;
 	int pidx;			/* index in the last poll slice */
-	int keepalive, head_only, live, http10;
+	int keepalive, head_only, http10;
+	int ws;				/* a WebSocket viewer */
 	int ws_close_sent;
-	int urgent;			/* flush now: heads, pong, close */
-	int64_t t_pend;			/* ms, output pending since */
+	int wnow;			/* write at the next step */
+	int blocked;			/* socket full: wait for POLLOUT */
 	size_t rlen;			/* bytes in rbuf */
 	size_t need;			/* request bytes: head+body */
 	unsigned char *sbuf;		/* its part of cfg.sendbuf */
 	size_t soff, slen;		/* pending output sbuf[soff..slen) */
 	const unsigned char *body;	/* static body sent after sbuf */
 	size_t body_len, body_off;
-	uint64_t next;			/* next event number to send */
+	uint64_t next;			/* cursor: next ring event, ... */
+	size_t part;			/* ... of which this much is sent */
 	int64_t t_last;			/* ms, last progress */
 	unsigned char rbuf[WEB_RECV_MAX + 1];
 };
@@ -313,15 +335,16 @@ struct web {
 	uint64_t last;			/* newest event number, 0: none */
 	uint64_t oldest;		/* oldest in the ring (last+1: empty) */
 	size_t rb_head;			/* next write offset, ringbuf */
+	size_t rb_wrap;			/* end of the bytes before the last
+					 * wrap to offset 0 */
 	int64_t t_stats;		/* ms, next stats event */
+	int64_t t_flush;		/* ms, next flush; 0: none pending */
+	size_t unflushed;		/* ring bytes since the last flush */
+	size_t flush_bytes;		/* flush at once from this many */
 	struct web_counters ct;
 	size_t stats_len;
 	char stats[WEB_STATS_MAX];
 	char ev[WEB_EVENT_MAX];		/* scratch: one projection */
-	uint64_t fr_n;			/* event in frame[]; 0 none */
-	int fr_ws;			/* ... as WebSocket (else SSE) */
-	size_t fr_len;
-	unsigned char frame[WEB_EVENT_MAX + WEB_STATS_MAX + 64];
 };
 
 /* Checks cfg, binds and listens (non-blocking, SO_REUSEADDR).  Returns 0
@@ -329,7 +352,8 @@ struct web {
  * and its storage MUST outlive w.  Call web_close() to release. */
 int web_init(struct web *w, const struct web_cfg *cfg);
 
-/* Closes the listening socket and every client. */
+/* Closes the listening socket and every client; a viewer first gets what
+ * its socket takes at once of what it has pending (nothing waits). */
 void web_close(struct web *w);
 
 /* The port actually bound (useful with port "0"). */

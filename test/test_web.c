@@ -366,7 +366,7 @@ escaping(void)
 static struct web_client clients[4];
 static unsigned char sendbuf[4 * WEB_SENDBUF_MIN];
 static struct web_ev ring[4];
-static unsigned char ringbuf[WEB_EVENT_MAX];
+static unsigned char ringbuf[WEB_RINGBUF_MIN];
 static struct web srv;
 static struct web_cfg cfg;
 static char tracked[64];
@@ -591,8 +591,10 @@ ring_bytes(void)
 
 			check(e->n == i);
 			check(e->off + e->len <= sizeof ringbuf);
-			check(memcmp(ringbuf + e->off, "{\"n\":", 5) == 0);
-			check(ringbuf[e->off + e->len - 1] == '}');
+			/* stored framed for SSE, once for every viewer */
+			check(memcmp(ringbuf + e->off, "id: ", 4) == 0);
+			check(memcmp(ringbuf + e->off + e->len - 3, "}\n\n",
+			    3) == 0);
 		}
 		for (i = (size_t)srv.oldest; i < k; i++) {
 			struct web_ev *a = &ring[i % 4], *b = &ring[k % 4];
