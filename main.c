@@ -87,7 +87,7 @@ static struct app {
 
 #ifndef SLUICE_NO_WEB
 	/* web view (--serve) */
-	struct web web;
+	struct web *web;		/* malloc'd at start-up, with --serve */
 	struct web_cfg wcfg;
 	const char *serve;
 	const char *serve_token;
@@ -307,8 +307,8 @@ version(void)
 	    (unsigned long)RSINK_BACKLOG_DEFAULT);
 #endif
 #ifndef SLUICE_NO_WEB
-	printf("  web %lu; only with --serve: %lu per viewer and %lu of "
-	    "ring\n", (unsigned long)sizeof a->web,
+	printf("  only with --serve: web %lu + %lu per viewer + %lu of "
+	    "ring\n", (unsigned long)sizeof *a->web,
 	    (unsigned long)(sizeof(struct web_client) + WEB_SENDBUF_DEF),
 	    (unsigned long)(WEB_RING_DEF * sizeof(struct web_ev) +
 	    WEB_RINGBUF_DEF));
@@ -423,7 +423,7 @@ publish_web(const char *p, size_t n, const struct json_tok *t, int ntok,
 	struct web_item it;
 
 	web_item_of(&it, p, t, ntok, m);
-	(void)web_publish(&app.web, p, n, &it);
+	(void)web_publish(app.web, p, n, &it);
 }
 #endif
 
@@ -1140,7 +1140,7 @@ web_tick(void)
 	n = len == 0 ? -1 : (int)len + snprintf(j + len, sizeof j - len, "}");
 #endif
 	if (n > 0 && (size_t)n < sizeof j)
-		web_stats(&app.web, j, (size_t)n);
+		web_stats(app.web, j, (size_t)n);
 }
 #endif
 
@@ -1208,16 +1208,18 @@ setup_outputs(void)
 		w->sendbuf = malloc((size_t)nc * w->sendbuf_size);
 		w->ring = calloc(w->ring_events, sizeof *w->ring);
 		w->ringbuf = malloc(w->ringbuf_size);
-		if (!w->clients || !w->sendbuf || !w->ring || !w->ringbuf)
+		app.web = malloc(sizeof *app.web);
+		if (!w->clients || !w->sendbuf || !w->ring || !w->ringbuf ||
+		    !app.web)
 			die(EXIT_GENERIC, "cannot allocate the web storage");
-		rc = web_init(&app.web, w);
+		rc = web_init(app.web, w);
 		if (rc < 0)
 			die(EXIT_GENERIC, "--serve %s: %s: %s", app.serve,
 			    errstr(rc), strerror(errno));
 		if (!app.quiet)
 			warn("serving the live view on http://%s:%u/",
 			    app.serve_addr[0] ? app.serve_addr : "0.0.0.0",
-			    web_port(&app.web));
+			    web_port(app.web));
 		app.nfds_cap += 1 + (int)nc;
 		web_tick();
 	}
@@ -1532,7 +1534,7 @@ serve_loop(void)
 			k = 1;
 		}
 		nw = 0;
-		web_poll_fds(&app.web, fds + k, app.nfds_cap - k, &nw,
+		web_poll_fds(app.web, fds + k, app.nfds_cap - k, &nw,
 		    &timeout);
 		if (timeout < 0 || timeout > 1000)
 			timeout = 1000;
@@ -1542,14 +1544,14 @@ serve_loop(void)
 			sub_connect();
 		else if (k && b->fd >= 0 && fds[0].revents)
 			sub_read();
-		web_step(&app.web, fds + k, nw);
+		web_step(app.web, fds + k, nw);
 		now = mono_now();
 		if (now >= next_web) {
 			web_tick();
 			next_web = now + 1;
 		}
 	}
-	web_close(&app.web);
+	web_close(app.web);
 	if (b->fd >= 0)
 		close(b->fd);
 	if (!app.quiet)
@@ -1642,7 +1644,7 @@ run_loop(void)
 #ifndef SLUICE_NO_WEB
 		if (app.serve) {
 			nw = 0;
-			web_poll_fds(&app.web, fds + k, app.nfds_cap - k, &nw,
+			web_poll_fds(app.web, fds + k, app.nfds_cap - k, &nw,
 			    &timeout);
 		}
 #endif
@@ -1683,7 +1685,7 @@ run_loop(void)
 		now = mono_now();
 #ifndef SLUICE_NO_WEB
 		if (app.serve)
-			web_step(&app.web, fds + k, nw);
+			web_step(app.web, fds + k, nw);
 		if (app.serve && now >= next_web) {
 			web_tick();
 			next_web = now + 1;
@@ -1856,7 +1858,7 @@ main(int argc, char **argv)
 #endif
 #ifndef SLUICE_NO_WEB
 	if (app.serve)
-		web_close(&app.web);
+		web_close(app.web);
 #endif
 	fsink_close(&app.out);
 	if (fsink_error(&app.out)) {
