@@ -272,17 +272,39 @@ discard(void *ctx, const void *p, size_t n)
 	(void)n;
 }
 
+/* Copies p[0..n) to pool[*used..cap): where it went, or NULL when it does
+ * not fit.  Both anchor stores keep DNs and keys this way. */
 static unsigned char *
-pool_put(struct tls_anchors *a, const unsigned char *p, size_t n)
+pool_put(unsigned char *pool, size_t cap, size_t *used,
+    const unsigned char *p, size_t n)
 {
 	unsigned char *d;
 
-	if (n > TLS_TA_POOL - a->used)
+	if (n > cap - *used)
 		return NULL;
-	d = a->pool + a->used;
-	memcpy(d, p, n);
-	a->used += n;
+	d = pool + *used;
+	if (n > 0)
+		memcpy(d, p, n);
+	*used += n;
 	return d;
+}
+
+/* d = k with k's bytes copied into the pool (k is RSA or EC).  Returns 0,
+ * or -1 when they do not fit. */
+static int
+key_put(br_x509_pkey *d, const br_x509_pkey *k, unsigned char *pool,
+    size_t cap, size_t *used)
+{
+	*d = *k;
+	if (k->key_type == BR_KEYTYPE_RSA) {
+		d->key.rsa.n = pool_put(pool, cap, used, k->key.rsa.n,
+		    k->key.rsa.nlen);
+		d->key.rsa.e = pool_put(pool, cap, used, k->key.rsa.e,
+		    k->key.rsa.elen);
+		return d->key.rsa.n != NULL && d->key.rsa.e != NULL ? 0 : -1;
+	}
+	d->key.ec.q = pool_put(pool, cap, used, k->key.ec.q, k->key.ec.qlen);
+	return d->key.ec.q != NULL ? 0 : -1;
 }
 
 /* A certificate object ended: make it an anchor.  Certificates BearSSL
@@ -308,26 +330,12 @@ loader_cert_end(struct loader *l)
 	ta->dn.data = a->pool + a->dn_start;
 	ta->dn.len = a->used - a->dn_start;
 	ta->flags = br_x509_decoder_isCA(&l->dc) ? BR_X509_TA_CA : 0;
-	ta->pkey.key_type = pk->key_type;
-	if (pk->key_type == BR_KEYTYPE_RSA) {
-		ta->pkey.key.rsa.n = pool_put(a, pk->key.rsa.n,
-		    pk->key.rsa.nlen);
-		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
-		ta->pkey.key.rsa.e = pool_put(a, pk->key.rsa.e,
-		    pk->key.rsa.elen);
-		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
-		if (ta->pkey.key.rsa.n == NULL || ta->pkey.key.rsa.e == NULL)
-			return TLS_E_CA_FULL;
-	} else if (pk->key_type == BR_KEYTYPE_EC) {
-		ta->pkey.key.ec.curve = pk->key.ec.curve;
-		ta->pkey.key.ec.q = pool_put(a, pk->key.ec.q, pk->key.ec.qlen);
-		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
-		if (ta->pkey.key.ec.q == NULL)
-			return TLS_E_CA_FULL;
-	} else {
+	if (pk->key_type != BR_KEYTYPE_RSA && pk->key_type != BR_KEYTYPE_EC) {
 		a->used = a->dn_start;
 		return 0;
 	}
+	if (key_put(&ta->pkey, pk, a->pool, TLS_TA_POOL, &a->used) < 0)
+		return TLS_E_CA_FULL;
 	a->n++;
 	l->added++;
 	return 0;
@@ -530,19 +538,6 @@ tls_anchor_set_init(struct tls_anchor_set *s)
 	s->used = 0;
 }
 
-static unsigned char *
-set_put(struct tls_anchor_set *s, const unsigned char *p, size_t n)
-{
-	unsigned char *d;
-
-	if (n > TLS_TA_LAZY_POOL - s->used)
-		return NULL;
-	d = s->pool + s->used;
-	if (n > 0)
-		memcpy(d, p, n);
-	s->used += n;
-	return d;
-}
 
 static int
 same_bytes(const unsigned char *a, size_t an, const unsigned char *b,
@@ -583,21 +578,10 @@ tls_anchor_set_add(struct tls_anchor_set *s, const br_x509_trust_anchor *ta)
 		return TLS_E_CA_FULL;
 	d = &s->ta[s->n];
 	*d = *ta;
-	d->dn.data = set_put(s, ta->dn.data, ta->dn.len);
-	if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
-		d->pkey.key.rsa.n = set_put(s, ta->pkey.key.rsa.n,
-		    ta->pkey.key.rsa.nlen);
-		d->pkey.key.rsa.e = set_put(s, ta->pkey.key.rsa.e,
-		    ta->pkey.key.rsa.elen);
-		if (d->pkey.key.rsa.n == NULL || d->pkey.key.rsa.e == NULL)
-			d->dn.data = NULL;
-	} else {
-		d->pkey.key.ec.q = set_put(s, ta->pkey.key.ec.q,
-		    ta->pkey.key.ec.qlen);
-		if (d->pkey.key.ec.q == NULL)
-			d->dn.data = NULL;
-	}
-	if (d->dn.data == NULL) {
+	d->dn.data = pool_put(s->pool, TLS_TA_LAZY_POOL, &s->used,
+	    ta->dn.data, ta->dn.len);
+	if (d->dn.data == NULL || key_put(&d->pkey, &ta->pkey, s->pool,
+	    TLS_TA_LAZY_POOL, &s->used) < 0) {
 		s->used = used;		/* all or nothing */
 		return TLS_E_CA_FULL;
 	}
