@@ -29,6 +29,7 @@
 #define PBITS INFLATE_PRE_BITS
 #define FAST_IN 16		/* input bytes decode_fast() needs */
 #define FAST_WIN 280		/* window bytes decode_fast() needs */
+#define FAST_WIN_SLACK 300	/* the same with copy_slack() */
 
 #define F_BAD 0x1000u
 #define F_EOB 0x2000u
@@ -722,9 +723,18 @@ void
 inflate_init(struct inflate *z, int format, unsigned char *window,
     struct sink out)
 {
+	inflate_init_size(z, format, window, INFLATE_WINDOW, out);
+}
+
+void
+inflate_init_size(struct inflate *z, int format, unsigned char *window,
+    size_t size, struct sink out)
+{
 	memset(z, 0, offsetof(struct inflate, lens));
 	z->out = out;
 	z->win = window;
+	z->wsize = size >= INFLATE_WINDOW_FAST ? INFLATE_WINDOW_FAST :
+	    INFLATE_WINDOW;
 	z->format = (unsigned char)format;
 	switch (format) {
 	case INFLATE_ZLIB:
@@ -812,21 +822,46 @@ load64(const unsigned char *p)
 	    (uint64_t)p[7] << 56;
 }
 
-/* Copies a match inside the window; neither range wraps, and dst runs
- * ahead of src by dist, so for dist < len the source overlaps what is
- * being written.  (Or src is at least len + 16 bytes ahead of dst, passed
- * as dist 16.)  Works in 8- or 16-byte steps (dist >= 16) and may
- * write up to 15 bytes past
- * dst + len (the caller leaves that room): those bytes are history, so
- * they are saved first and put back.  dist < 8: the first 8 bytes go one
- * at a time, then 8-byte steps read from the nearest multiple of dist at
- * least 8 back, which holds the same bytes. */
+/* Copies a match of len bytes from s to d inside the window (neither
+ * range wraps).  Either d runs ahead of s by dist, so for dist < len the
+ * source overlaps what is being written, or s is far enough ahead of d
+ * (dist is then passed as 16).  Both versions work in 16-byte chunks
+ * (8-byte ones for dist < 16, with the first 8 bytes one at a time for
+ * dist < 8, then reading from the nearest multiple of dist at least 8
+ * back, which holds the same bytes), so they write up to 15 bytes past
+ * d + len, and copy_slack() even 31 (two chunks unconditionally, which
+ * covers most matches without a branch on the length; three measured
+ * slower).
+ *
+ * copy_exact() is for the 32 KiB ring: the bytes past the match are
+ * history, so it saves 16 of them first and puts them back.
+ * copy_slack() is for a ring with INFLATE_SLACK spare bytes, whose bytes
+ * ahead of the write position are older than 32 KiB and free to scribble
+ * over.  (Saving and restoring costs more than the copy: the save reads
+ * bytes the previous match's restore has just stored at another offset,
+ * which the CPU cannot forward from its store buffer.) */
 static inline void
-copy_match(unsigned char *d, const unsigned char *s, uint32_t len,
+copy_small_dist(unsigned char *d, const unsigned char *s, unsigned char *e,
+    uint32_t dist)
+{
+	unsigned i;
+
+	for (i = 0; i < 8; i++)
+		d[i] = s[i];
+	s = d + 8 - dist * ((8 + dist - 1) / dist);
+	d += 8;
+	while (d < e) {
+		memcpy(d, s, 8);
+		d += 8;
+		s += 8;
+	}
+}
+
+static inline void
+copy_exact(unsigned char *d, const unsigned char *s, uint32_t len,
     uint32_t dist)
 {
 	unsigned char *e = d + len, save[16];
-	unsigned i;
 
 	if (dist == 1) {
 		memset(d, *s, len);
@@ -834,15 +869,7 @@ copy_match(unsigned char *d, const unsigned char *s, uint32_t len,
 	}
 	memcpy(save, e, 16);
 	if (dist < 8) {
-		for (i = 0; i < 8; i++)
-			d[i] = s[i];
-		s = d + 8 - dist * ((8 + dist - 1) / dist);
-		d += 8;
-		while (d < e) {
-			memcpy(d, s, 8);
-			d += 8;
-			s += 8;
-		}
+		copy_small_dist(d, s, e, dist);
 	} else if (dist < 16) {
 		do {
 			memcpy(d, s, 8);
@@ -859,6 +886,37 @@ copy_match(unsigned char *d, const unsigned char *s, uint32_t len,
 	memcpy(e, save, 16);
 }
 
+static inline void
+copy_slack(unsigned char *d, const unsigned char *s, uint32_t len,
+    uint32_t dist)
+{
+	unsigned char *e = d + len;
+
+	if (dist >= 16) {
+		memcpy(d, s, 16);
+		memcpy(d + 16, s + 16, 16);
+		if (len > 32) {
+			d += 32;
+			s += 32;
+			do {
+				memcpy(d, s, 16);
+				d += 16;
+				s += 16;
+			} while (d < e);
+		}
+	} else if (dist >= 8) {
+		do {
+			memcpy(d, s, 8);
+			d += 8;
+			s += 8;
+		} while (d < e);
+	} else if (dist == 1) {
+		memset(d, *s, len);
+	} else {
+		copy_small_dist(d, s, e, dist);
+	}
+}
+
 struct fast {
 	const unsigned char *in, *end, *start;
 	uint64_t bb;
@@ -869,24 +927,31 @@ struct fast {
 /*
  * The fast loop, entered with at least FAST_IN + 8 input bytes and
  * FAST_WIN window bytes left; it runs while FAST_IN and FAST_WIN remain.
- * Each round refills the bit buffer to 56..63 bits with one 8-byte load,
- * enough for a literal/length code, its extra bits, a distance code and
- * its extra bits (48 bits at most), or for up to three literals (15 bits
- * each); after literals, a length gets a second refill (so a round reads
- * at most 14 bytes).  Returns 1 at an end-of-block code, 0 when the
- * margins ran out, or an error.  On the way out the whole bytes left in
- * the bit buffer are given back to the input (those of this slice), so
- * the byte-at-a-time states take over exactly where the stream is.
+ * Shaped like libdeflate's: the bit buffer is refilled to 56..63 bits
+ * with one 8-byte load (REFILL), and the next literal/length entry is
+ * looked up as soon as the bits of the item before it are consumed, so
+ * that lookup overlaps the literal store or the match copy.  A round is
+ * up to three literals (10 bits each at most: longer codes go through a
+ * sub-table and the general path), or a length (15 + 5 bits) then, after
+ * a refill, a distance (15 + 13 bits), then a refill and the preload; so
+ * a round reads at most 15 bytes past its start.  A table entry's low
+ * bits are the bit count to consume and bit 5 is always 0, so "& 63" is
+ * free on x86 (its shifts mask the count) and keeps C defined.  Returns 1
+ * at an end-of-block code, 0 when the margins ran out, or an error.  On
+ * the way out the whole bytes left in the bit buffer are given back to
+ * the input (those of this slice), so the byte-at-a-time states take over
+ * exactly where the stream is.
  */
-static int
-decode_fast(struct inflate *z, struct fast *f)
+static inline int
+decode_fast(struct inflate *z, struct fast *f, const int slack)
 {
 	const unsigned char *in = f->in, *inlim = f->end - FAST_IN;
 	const uint32_t *lt = z->litlen, *dt = z->distt;
 	unsigned char *win = z->win;
 	uint64_t bb = f->bb, saved;
 	unsigned bc = f->bc;
-	uint32_t wpos = f->wpos, e, len, dist, src, ok, wrapped = z->wrapped;
+	uint32_t wpos = f->wpos, e, len, dist, src, ring = z->wsize;
+	uint32_t wlim = ring - (slack ? FAST_WIN_SLACK : FAST_WIN);
 	int rc = 0;
 
 #define REFILL() do { \
@@ -894,73 +959,109 @@ decode_fast(struct inflate *z, struct fast *f)
 		in += (63 - bc) >> 3; \
 		bc |= 56; \
 	} while (0)
-#define LOOKUP(tab, bits) do { \
-		e = (tab)[bb & ((1u << (bits)) - 1)]; \
-		if (e & F_SUB) { \
-			bb >>= (bits); \
-			bc -= (bits); \
-			e = (tab)[(e >> 16) + \
-			    ((uint32_t)bb & ((1u << ((e >> 8) & 15)) - 1))]; \
-		} \
-		saved = bb; \
-		bb >>= e & 31; \
-		bc -= e & 31; \
+#define CONSUME() do { \
+		bb >>= e & 63; \
+		bc -= e & 63; \
 	} while (0)
+#define SUBTABLE(tab) do { \
+		CONSUME(); \
+		e = (tab)[(e >> 16) + \
+		    ((uint32_t)bb & ((1u << ((e >> 8) & 15)) - 1))]; \
+	} while (0)
+#define EXTRA() ((e >> 16) + (((uint32_t)saved & \
+		((1u << (e & 31)) - 1)) >> ((e >> 8) & 15)))
 
-	while (in <= inlim && wpos <= WIN - FAST_WIN) {
-		REFILL();
-		LOOKUP(lt, LBITS);
+	REFILL();
+	e = lt[bb & ((1u << LBITS) - 1)];
+	do {
 		if (e & F_LIT) {
+			CONSUME();
 			win[wpos++] = (unsigned char)(e >> 16);
-			LOOKUP(lt, LBITS);
+			e = lt[bb & ((1u << LBITS) - 1)];
 			if (e & F_LIT) {
+				CONSUME();
 				win[wpos++] = (unsigned char)(e >> 16);
-				LOOKUP(lt, LBITS);
+				e = lt[bb & ((1u << LBITS) - 1)];
 				if (e & F_LIT) {
+					CONSUME();
 					win[wpos++] = (unsigned char)(e >> 16);
+					REFILL();
+					e = lt[bb & ((1u << LBITS) - 1)];
 					continue;
 				}
 			}
 			REFILL();
 		}
+		if (e & F_SUB) {
+			SUBTABLE(lt);
+			if (e & F_LIT) {
+				CONSUME();
+				win[wpos++] = (unsigned char)(e >> 16);
+				REFILL();
+				e = lt[bb & ((1u << LBITS) - 1)];
+				continue;
+			}
+		}
 		if (e & (F_EOB | F_BAD)) {
+			CONSUME();
 			rc = e & F_EOB ? 1 : INFLATE_E_SYMBOL;
 			break;
 		}
-		len = (e >> 16) + (((uint32_t)saved &
-		    ((1u << (e & 31)) - 1)) >> ((e >> 8) & 15));
-		LOOKUP(dt, DBITS);
+		saved = bb;
+		CONSUME();
+		len = EXTRA();
+		e = dt[bb & ((1u << DBITS) - 1)];
+		if (e & F_SUB)
+			SUBTABLE(dt);
 		if (e & F_BAD) {
 			rc = INFLATE_E_SYMBOL;
 			break;
 		}
-		dist = (e >> 16) + (((uint32_t)saved &
-		    ((1u << (e & 31)) - 1)) >> ((e >> 8) & 15));
-		if (!wrapped && dist > wpos) {
+		saved = bb;
+		CONSUME();
+		dist = EXTRA();
+		REFILL();
+		e = lt[bb & ((1u << LBITS) - 1)];
+		if (dist <= wpos) {
+			if (slack)
+				copy_slack(win + wpos, win + wpos - dist, len,
+				    dist);
+			else
+				copy_exact(win + wpos, win + wpos - dist, len,
+				    dist);
+			wpos += len;
+			continue;
+		}
+		if (!z->wrapped) {
 			rc = INFLATE_E_DISTANCE;
 			break;
 		}
-		/* src is behind wpos (dist back), or in the older half of
-		 * the ring ahead of it; there, far enough ahead and not
-		 * crossing the end, it is a plain forward copy (passed as
-		 * dist 16), else (rare) byte by byte.  No branch on which. */
-		src = (wpos - dist) & (WIN - 1);
-		ok = src < wpos || (src + len + 16 <= WIN &&
-		    src >= wpos + len + 16);
-		if (ok) {
-			copy_match(win + wpos, win + src, len,
-			    src < wpos ? dist : 16);
+		/* The source is in the older part of the ring, ahead of
+		 * wpos: a plain forward copy (passed as dist 16) if it is
+		 * far enough ahead and its chunks do not cross the end,
+		 * else (rare) byte by byte. */
+		src = wpos + ring - dist;
+		if (slack && src + len + 32 <= ring && src >= wpos + 16) {
+			copy_slack(win + wpos, win + src, len, 16);
+			wpos += len;
+			continue;
+		}
+		if (!slack && src + len + 16 <= ring &&
+		    src >= wpos + len + 16) {
+			copy_exact(win + wpos, win + src, len, 16);
 			wpos += len;
 			continue;
 		}
 		while (len--) {
 			win[wpos++] = win[src++];
-			if (src == WIN)
+			if (src == ring)
 				src = 0;
 		}
-	}
+	} while (in <= inlim && wpos <= wlim);
 #undef REFILL
-#undef LOOKUP
+#undef CONSUME
+#undef SUBTABLE
+#undef EXTRA
 	while (bc >= 8 && in > f->start) {
 		in--;
 		bc -= 8;
@@ -971,6 +1072,19 @@ decode_fast(struct inflate *z, struct fast *f)
 	f->bc = bc;
 	f->wpos = wpos;
 	return rc;
+}
+
+/* The two instances of the fast loop, one per copy strategy. */
+static int
+fast_exact(struct inflate *z, struct fast *f)
+{
+	return decode_fast(z, f, 0);
+}
+
+static int
+fast_slack(struct inflate *z, struct fast *f)
+{
+	return decode_fast(z, f, 1);
 }
 
 /* Slow-path helpers, used inside inflate_push() only. */
@@ -1199,8 +1313,9 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 			while (z->len) {
 				size_t take;
 
-				if (z->wpos == WIN) {
-					if ((r = deliver(z, WIN, CONSUMED())))
+				if (z->wpos == z->wsize) {
+					if ((r = deliver(z, z->wsize,
+					    CONSUMED())))
 						ERR(r);
 					z->wpos = z->wflush = 0;
 					z->wrapped = 1;
@@ -1217,8 +1332,8 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 				take = (size_t)(end - in);
 				if (take > z->len)
 					take = z->len;
-				if (take > WIN - z->wpos)
-					take = WIN - z->wpos;
+				if (take > z->wsize - z->wpos)
+					take = z->wsize - z->wpos;
 				memcpy(z->win + z->wpos, in, take);
 				in += take;
 				z->wpos += (uint32_t)take;
@@ -1292,15 +1407,16 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 			z->state = S_LEN;
 			/* FALLTHROUGH */
 		case S_LEN:
-			if (end - in >= FAST_IN + 8 &&
-			    z->wpos <= WIN - FAST_WIN) {
+			if (end - in >= FAST_IN + 8 && z->wpos <= z->wsize -
+			    (z->wsize > WIN ? FAST_WIN_SLACK : FAST_WIN)) {
 				f.in = in;
 				f.end = end;
 				f.start = p;
 				f.bb = bb;
 				f.bc = bc;
 				f.wpos = z->wpos;
-				r = decode_fast(z, &f);
+				r = z->wsize > WIN ? fast_slack(z, &f) :
+				    fast_exact(z, &f);
 				in = f.in;
 				bb = f.bb;
 				bc = f.bc;
@@ -1313,8 +1429,8 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 					break;
 				}
 			}
-			if (z->wpos == WIN) {
-				if ((r = deliver(z, WIN, CONSUMED())))
+			if (z->wpos == z->wsize) {
+				if ((r = deliver(z, z->wsize, CONSUMED())))
 					ERR(r);
 				z->wpos = z->wflush = 0;
 				z->wrapped = 1;
@@ -1360,14 +1476,15 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 			/* FALLTHROUGH */
 		case S_COPY:
 			while (z->len) {
-				if (z->wpos == WIN) {
-					if ((r = deliver(z, WIN, CONSUMED())))
+				if (z->wpos == z->wsize) {
+					if ((r = deliver(z, z->wsize,
+					    CONSUMED())))
 						ERR(r);
 					z->wpos = z->wflush = 0;
 					z->wrapped = 1;
 				}
 				src = z->wpos >= z->dist ? z->wpos - z->dist :
-				    z->wpos + WIN - z->dist;
+				    z->wpos + z->wsize - z->dist;
 				z->win[z->wpos++] = z->win[src];
 				z->len--;
 			}
@@ -1422,7 +1539,7 @@ out:
 		if (r && rc >= 0)
 			rc = r;
 	}
-	if (z->wpos == WIN && z->err == 0) {
+	if (z->wpos == z->wsize && z->err == 0) {
 		z->wpos = z->wflush = 0;
 		z->wrapped = 1;
 	}
