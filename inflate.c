@@ -491,16 +491,18 @@ crc_combine_pow2(uint32_t crca, uint32_t crcb, unsigned k)
 	return gf2_mulmod(x2n_tab[(k + 3) & 31], crca) ^ crcb;
 }
 
+/* Eight bytes into c.  The table indexes are formed byte by byte, which
+ * is independent of byte order and needs no word assembled from the
+ * bytes (the compilers do not fuse such byte loads into one when they are
+ * XORed with c, and spend more instructions rebuilding the word than the
+ * byte loads cost). */
 #define CRC_WORD(c, p) do { \
-		uint32_t a_ = (c) ^ ((uint32_t)(p)[0] | \
-		    (uint32_t)(p)[1] << 8 | (uint32_t)(p)[2] << 16 | \
-		    (uint32_t)(p)[3] << 24); \
-		uint32_t b_ = (uint32_t)(p)[4] | (uint32_t)(p)[5] << 8 | \
-		    (uint32_t)(p)[6] << 16 | (uint32_t)(p)[7] << 24; \
-		(c) = crc_tab[7][a_ & 0xff] ^ crc_tab[6][(a_ >> 8) & 0xff] ^ \
-		    crc_tab[5][(a_ >> 16) & 0xff] ^ crc_tab[4][a_ >> 24] ^ \
-		    crc_tab[3][b_ & 0xff] ^ crc_tab[2][(b_ >> 8) & 0xff] ^ \
-		    crc_tab[1][(b_ >> 16) & 0xff] ^ crc_tab[0][b_ >> 24]; \
+		(c) = crc_tab[7][((c) ^ (p)[0]) & 0xff] ^ \
+		    crc_tab[6][(((c) >> 8) ^ (p)[1]) & 0xff] ^ \
+		    crc_tab[5][(((c) >> 16) ^ (p)[2]) & 0xff] ^ \
+		    crc_tab[4][((c) >> 24) ^ (p)[3]] ^ \
+		    crc_tab[3][(p)[4]] ^ crc_tab[2][(p)[5]] ^ \
+		    crc_tab[1][(p)[6]] ^ crc_tab[0][(p)[7]]; \
 	} while (0)
 
 /*
