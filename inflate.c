@@ -520,11 +520,11 @@ crc_combine_pow2(uint32_t crca, uint32_t crcb, unsigned k)
 	} while (0)
 
 /*
- * CRC-32, slicing by 8.  From 4 KiB on, the longest run of four equal
- * parts of a power-of-two size (a whole 32 KiB window is four of 8 KiB)
- * has its parts' CRCs run interleaved in one loop (four independent
- * dependency chains keep the load units busy), then combined by one
- * multiplication each; the rest goes on in one chain.
+ * CRC-32, slicing by 8.  While 1 KiB or more is left, the longest run of
+ * four equal parts of a power-of-two size (a whole 32 KiB window is four
+ * of 8 KiB) has its parts' CRCs run interleaved in one loop (four
+ * independent dependency chains keep the load units busy), then combined
+ * by one multiplication each; the last bytes go on in one chain.
  */
 static uint32_t
 crc32_update(uint32_t crc, const unsigned char *p, size_t n)
@@ -533,8 +533,8 @@ crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 	size_t part, i;
 	unsigned k;
 
-	if (n >= 4096) {
-		for (k = 10, part = 1024; part * 8 <= n; k++)
+	while (n >= 1024) {
+		for (k = 8, part = 256; part * 8 <= n; k++)
 			part *= 2;
 		c1 = c2 = c3 = 0xffffffffu;
 		for (i = 0; i < part; i += 8) {
@@ -1579,10 +1579,20 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 					z->wpos = z->wflush = z->cpos = 0;
 					z->wrapped = 1;
 				}
+				/* A run that wraps neither the destination
+				 * nor the source, byte by byte forward (so an
+				 * overlapping source repeats as it must). */
 				src = z->wpos >= z->dist ? z->wpos - z->dist :
 				    z->wpos + z->wsize - z->dist;
-				z->win[z->wpos++] = z->win[src];
-				z->len--;
+				v = z->len;
+				if (v > z->wsize - z->wpos)
+					v = z->wsize - z->wpos;
+				if (v > z->wsize - src)
+					v = z->wsize - src;
+				z->len -= v;
+				for (i = 0; i < v; i++)
+					z->win[z->wpos + i] = z->win[src + i];
+				z->wpos += v;
 			}
 			z->state = S_LEN;
 			break;
