@@ -185,9 +185,9 @@ main(int argc, char **argv)
 	unsigned char *tweets, *bin;
 	size_t n;
 
-	printf("sizeof(struct inflate) = %zu, window %d, slices of %d bytes, "
-	    "best of %d\n", sizeof(struct inflate), INFLATE_WINDOW, SLICE,
-	    RUNS);
+	printf("sizeof(struct inflate) = %zu, window %zu (32k: %d), slices of "
+	    "%d bytes, best of %d\n", sizeof(struct inflate), sizeof window,
+	    INFLATE_WINDOW, SLICE, RUNS);
 	tweets = t_slurp(path, &n);
 	if (tweets == NULL) {
 		printf("no corpus %s (run test/bench.sh)\n", path);
