@@ -495,7 +495,8 @@ reset_decoders(struct stream *s)
 		break;
 	}
 	frame_init(&s->frame, mode, s->framebuf, sizeof s->framebuf);
-	inflate_init(&s->inf, INFLATE_GZIP, s->window, fr);
+	inflate_init_size(&s->inf, INFLATE_GZIP, s->window, sizeof s->window,
+	    fr);
 	s->inflating = 0;
 	s->body_done = 0;
 	s->body_left = 0;
@@ -517,8 +518,9 @@ on_head(struct stream *s)
 	if (r->status < 200 || r->status > 299)	/* rules: 201 Created */
 		return -1;
 	if (r->coding != HTTP_CODING_IDENTITY) {
-		inflate_init(&s->inf, r->coding == HTTP_CODING_GZIP ?
-		    INFLATE_GZIP : INFLATE_DEFLATE_AUTO, s->window, fr);
+		inflate_init_size(&s->inf, r->coding == HTTP_CODING_GZIP ?
+		    INFLATE_GZIP : INFLATE_DEFLATE_AUTO, s->window,
+		    sizeof s->window, fr);
 		s->inflating = 1;
 	}
 	if (s->cfg->framing == STREAM_FRAMING_AUTO &&

@@ -265,7 +265,7 @@ struct stream {
 	struct http_header hdrs[HTTP_HEADERS_MAX];
 	struct chunk chunk;
 	struct inflate inf;
-	unsigned char window[INFLATE_WINDOW];
+	unsigned char window[INFLATE_WINDOW_FAST];	/* 64 B slack: faster */
 	struct frame frame;
 	unsigned char framebuf[STREAM_FRAME_MAX];
 	struct json json;

@@ -16,6 +16,7 @@
 #include "inflate.h"
 
 static unsigned char window[INFLATE_WINDOW];
+static unsigned char window_fast[INFLATE_WINDOW_FAST];
 
 struct buf {
 	unsigned char *p;
@@ -141,7 +142,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rng = 0x9e3779b9u * (data[0] | 1u);
 	data++;
 	size--;
-	inflate_init(&z, format, window, s);
+	if (data[-1] & 16)	/* the ring with slack (chunked copies) */
+		inflate_init_size(&z, format, window_fast,
+		    sizeof window_fast, s);
+	else
+		inflate_init(&z, format, window, s);
 	if (data[-1] & 4)
 		inflate_set_limits(&z, 0, 0);
 	while (off < size) {
