@@ -54,7 +54,7 @@ static) dir=build-musl feat= ;;
 tiny) dir=build-tiny
       feat="-DSLUICE_NO_WEB -DSLUICE_NO_REDIS -DSLUICE_NO_SSE"
       feat="$feat -DSLUICE_NO_PROXY -DTLS_MINIMAL"
-      feat="$feat -DFRAME_NO_SSE -DSOCK_NO_PROXY"
+      feat="$feat -DFRAME_NO_SSE -DSOCK_NO_PROXY -DINFLATE_SMALL"
       ;;
 *) echo "static.sh: static or tiny" >&2; exit 2 ;;
 esac

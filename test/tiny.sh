@@ -2,14 +2,15 @@
 # The `make tiny` feature switches, with the host compiler (fast; the
 # static musl build of test/static.sh uses the same switches): a sluice
 # built with SLUICE_NO_WEB, SLUICE_NO_REDIS, SLUICE_NO_SSE,
-# SLUICE_NO_PROXY, FRAME_NO_SSE and SOCK_NO_PROXY says so in --version,
+# SLUICE_NO_PROXY, FRAME_NO_SSE, SOCK_NO_PROXY (and INFLATE_SMALL, the
+# small CRC) says so in --version,
 # refuses those options with words naming the switch, holds none of
 # their code, and still captures (gzip, chunked, length framing).
 # MIT licensed, see LICENSE.
 . test/lib.sh
 dir=build-tinytest
 feat="-DSLUICE_NO_WEB -DSLUICE_NO_REDIS -DSLUICE_NO_SSE -DSLUICE_NO_PROXY"
-feat="$feat -DFRAME_NO_SSE -DSOCK_NO_PROXY"
+feat="$feat -DFRAME_NO_SSE -DSOCK_NO_PROXY -DINFLATE_SMALL"
 rm -rf "$dir" && mkdir -p "$dir" || exit 1
 cp -Rp *.c *.h Makefile config.mk web "$dir/" || exit 1
 [ -d build-deps ] && cp -R build-deps "$dir/"
