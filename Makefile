@@ -7,12 +7,12 @@ include config.mk
 
 # Vendorable modules: libc only (oauth and tls: plus BearSSL).  Each must
 # compile on its own against its own header (make lint checks it).
-VENDOR = http chunk oauth frame json msg resp inflate sock tls
+VENDOR = http chunk oauth frame json msg resp inflate sock ca tls
 # The tool around them.
 TOOLOBJ = errstr.o cred.o preset.o sinkfile.o sinkredis.o web.o webpage.o \
 	webcoast.o
 OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o inflate.o sock.o \
-	tls.o stream.o $(TOOLOBJ)
+	ca.o tls.o stream.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_cred test/test_frame test/test_json test/test_msg test/test_resp \
@@ -51,7 +51,7 @@ sluice: main.o $(OBJ)
 	$(CC) $(SLUICE_CFLAGS) -c -o $@ $<
 
 HDRS = http.h chunk.h oauth.h cred.h frame.h json.h msg.h resp.h inflate.h \
-	sock.h tls.h sinkfile.h sinkredis.h web.h stream.h errstr.h preset.h
+	sock.h ca.h tls.h sinkfile.h sinkredis.h web.h stream.h errstr.h preset.h
 main.o: main.c config.h $(HDRS) config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
@@ -68,7 +68,8 @@ msg.o: msg.c msg.h json.h config.mk
 resp.o: resp.c resp.h config.mk
 inflate.o: inflate.c inflate.h config.mk
 sock.o: sock.c sock.h config.mk
-tls.o: tls.c tls.h config.mk
+ca.o: ca.c ca.h config.mk
+tls.o: tls.c tls.h ca.h config.mk
 sinkfile.o: sinkfile.c sinkfile.h config.mk
 sinkredis.o: sinkredis.c sinkredis.h resp.h config.mk
 web.o: web.c web.h webdata.h oauth.h config.mk
@@ -109,8 +110,8 @@ inflate_small.o: inflate.c inflate.h config.mk
 	$(CC) $(SLUICE_CFLAGS) -DINFLATE_SMALL -c -o $@ inflate.c
 test/test_inflate_small: test/test_inflate.c test/t.h inflate_small.o
 	$(TESTCC) -o $@ test/test_inflate.c inflate_small.o $(LDFLAGS) -lz
-test/test_errstr: test/test_errstr.c test/t.h errstr.o tls.o
-	$(TESTCC) -o $@ test/test_errstr.c errstr.o tls.o $(LDFLAGS) \
+test/test_errstr: test/test_errstr.c test/t.h errstr.o tls.o ca.o
+	$(TESTCC) -o $@ test/test_errstr.c errstr.o tls.o ca.o $(LDFLAGS) \
 		$(SLUICE_LIBS)
 test/test_oauth: test/test_oauth.c test/t.h oauth.o
 	$(TESTCC) -o $@ test/test_oauth.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
@@ -124,8 +125,8 @@ test/test_sinkfile: test/test_sinkfile.c test/t.h sinkfile.o
 	$(TESTCC) -o $@ test/test_sinkfile.c sinkfile.o $(LDFLAGS)
 test/test_sinkredis: test/test_sinkredis.c test/t.h sinkredis.o resp.o
 	$(TESTCC) -o $@ test/test_sinkredis.c sinkredis.o resp.o $(LDFLAGS)
-test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o tls.o
-	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o tls.o \
+test/rsinkdrv: test/rsinkdrv.c sinkredis.o resp.o errstr.o tls.o ca.o
+	$(TESTCC) -o $@ test/rsinkdrv.c sinkredis.o resp.o errstr.o tls.o ca.o \
 		$(LDFLAGS) $(SLUICE_LIBS)
 test/test_web: test/test_web.c test/t.h web.o webpage.o webcoast.o oauth.o
 	$(TESTCC) -o $@ test/test_web.c web.o webpage.o webcoast.o oauth.o \
@@ -139,15 +140,15 @@ test/webreaders: test/webreaders.c
 	$(TESTCC) -O2 -o $@ test/webreaders.c $(LDFLAGS)
 test/test_sock: test/test_sock.c test/t.h sock.o
 	$(TESTCC) -o $@ test/test_sock.c sock.o $(LDFLAGS)
-test/test_tls: test/test_tls.c test/t.h test/tls_certs.h tls.c tls.h
+test/test_tls: test/test_tls.c test/t.h test/tls_certs.h tls.c tls.h ca.c ca.h
 	$(TESTCC) -o $@ test/test_tls.c $(LDFLAGS) $(SLUICE_LIBS)
-test/tlsget: test/tlsget.c sock.o tls.o errstr.o
-	$(TESTCC) -o $@ test/tlsget.c sock.o tls.o errstr.o $(LDFLAGS) \
+test/tlsget: test/tlsget.c sock.o tls.o ca.o errstr.o
+	$(TESTCC) -o $@ test/tlsget.c sock.o tls.o ca.o errstr.o $(LDFLAGS) \
 		$(SLUICE_LIBS)
 test/embed: test/embed.c $(OBJ)
 	$(TESTCC) -o $@ test/embed.c $(OBJ) $(LDFLAGS) $(SLUICE_LIBS)
-test/httpcat: test/httpcat.c http.o chunk.o errstr.o tls.o
-	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o tls.o \
+test/httpcat: test/httpcat.c http.o chunk.o errstr.o tls.o ca.o
+	$(TESTCC) -o $@ test/httpcat.c http.o chunk.o errstr.o tls.o ca.o \
 		$(LDFLAGS) $(SLUICE_LIBS)
 
 # malloc-counting LD_PRELOAD shim for test/noalloc.sh (glibc only).
@@ -323,8 +324,9 @@ lint:
 	@sh test/lint.sh "$(CC)" $(VENDOR)
 
 # ---- bench -------------------------------------------------------------
-test/bench_anchors: test/bench_anchors.c tls.o
-	$(TESTCC) -O2 -o $@ test/bench_anchors.c tls.o $(LDFLAGS) $(SLUICE_LIBS)
+test/bench_anchors: test/bench_anchors.c tls.o ca.o
+	$(TESTCC) -O2 -o $@ test/bench_anchors.c tls.o ca.o $(LDFLAGS) \
+		$(SLUICE_LIBS)
 test/bench_chunk: test/bench_chunk.c chunk.o
 	$(TESTCC) -O2 -o $@ test/bench_chunk.c chunk.o $(LDFLAGS)
 test/bench_oauth: test/bench_oauth.c oauth.o

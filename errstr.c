@@ -21,6 +21,7 @@
 #endif
 #include "sock.h"
 #include "stream.h"
+#include "ca.h"
 #include "tls.h"
 
 struct errdesc {
@@ -49,6 +50,7 @@ static const struct errdesc table[] = {
 #endif
 	SOCK_ERRORS(ERR_ROW)
 	TLS_ERRORS(ERR_ROW)
+	CA_ERRORS(ERR_ROW)
 	STREAM_ERRORS(ERR_ROW)
 };
 #undef ERR_ROW

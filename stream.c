@@ -1401,8 +1401,8 @@ stream_init(struct stream *s, const struct stream_cfg *cfg)
 		} else if (cfg->anchors == NULL) {
 			/* Default: read per full handshake, only the
 			 * anchors the chain needs; checked once now. */
-			rc = tls_ca_scan_init(&s->ca, cfg->cacert);
-			tc.find = tls_ca_scan_find;
+			rc = ca_scan_init(&s->ca, cfg->cacert);
+			tc.find = ca_scan_find;
 			tc.find_arg = &s->ca;
 			tc.lazy = &s->lazy;
 			/* The window serves only the body: idle during
@@ -1410,8 +1410,8 @@ stream_init(struct stream *s, const struct stream_cfg *cfg)
 			tc.chain = s->window;
 			tc.chain_len = sizeof s->window;
 		} else {
-			tls_anchors_init(cfg->anchors);
-			rc = tls_anchors_load(cfg->anchors, cfg->cacert);
+			ca_store_init(cfg->anchors);
+			rc = ca_store_load(cfg->anchors, cfg->cacert);
 			tc.ta = cfg->anchors->ta;
 			tc.ta_count = cfg->anchors->n;
 		}

@@ -163,7 +163,7 @@ struct stream_cfg {
 	const char *proxy;		/* "http://host:port" or NULL */
 
 	/* TLS */
-	struct tls_anchors *anchors;	/* NULL: anchors read on demand from
+	struct ca_store *anchors;	/* NULL: anchors read on demand from
 					 * cacert per handshake (default);
 					 * else loaded here at start-up */
 	const char *cacert;		/* file or directory; NULL default */
@@ -247,7 +247,7 @@ struct stream {
 	struct sock sock;
 	struct tls tls;
 	struct tls_lazy lazy;		/* https: on-demand anchors, */
-	struct tls_ca_scan ca;		/* read from the CA file */
+	struct ca_scan ca;		/* read from the CA file */
 	int fd;				/* upstream, or the replay file */
 	int use_tls, replay, established, got_data;
 	unsigned char req[STREAM_REQ_MAX];

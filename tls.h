@@ -1,7 +1,7 @@
-/* tls -- BearSSL TLS 1.2 client over a non-blocking fd: trust anchors,
- * verification, SPKI pinning, session resumption, clock fallback.
- * MIT licensed, see LICENSE.  Vendorable: needs libc (POSIX), BearSSL and
- * this header only.
+/* tls -- BearSSL TLS 1.2 client over a non-blocking fd: verification
+ * against trust anchors (ca.h), SPKI pinning, session resumption, clock
+ * fallback.  MIT licensed, see LICENSE.  Vendorable: needs libc (POSIX),
+ * BearSSL, ca.c and this header.
  *
  * Data flow.  The caller owns everything: struct tls (BearSSL client and
  * X.509 contexts inside), the I/O buffer, and the trust anchors.  The
@@ -31,29 +31,17 @@
  * implementations are BearSSL's fastest for the CPU (br_ssl_client_init_
  * full picks AES-NI + PCLMUL on x86; tls_impl() names the choice).
  *
- * Trust anchors, two ways.  (1) In memory: a caller-owned struct
- * tls_anchors (fixed arrays, no heap) that tls_anchors_load() fills from a
- * PEM bundle file or an OpenSSL-style hashed directory (files named
- * XXXXXXXX.N) with BearSSL's PEM and X.509 decoders; or a compiled-in
- * array (`brssl ta` output); either is given as cfg.ta.  (2) On demand
- * (cfg.find): no anchor is held between handshakes.  The X.509 wrapper
- * buffers the server's chain (struct tls_lazy, at most TLS_CHAIN_MAX bytes
- * in TLS_CHAIN_CERTS certificates, else TLS_E_CHAIN_BIG), collects the
- * issuer and subject DN of every certificate in it, asks the anchor source
- * cfg.find for the anchors whose subject DN equals one of them (into a
- * small struct tls_anchor_set), then replays the chain into
- * br_x509_minimal with just those anchors.  BearSSL only ever uses an
- * anchor whose DN equals a chain certificate's issuer (CA anchors) or
- * subject (direct trust), so the verdict is the one the full set would
- * give.  tls.c's source, tls_ca_scan_find(), reads the PEM file (or every
- * file of the hashed directory) in TLS_CA_CHUNK-byte read()s and keeps
- * the matching certificates: a few ms per full handshake, nothing on a
- * resumed one.  Firmware can plug in anchors kept in flash instead.  A
+ * Trust anchors (ca.h), two ways.  In memory: cfg.ta, a struct ca_store
+ * filled from a PEM bundle or a compiled-in array.  On demand (cfg.find):
+ * no anchor is held between handshakes.  The X.509 wrapper buffers the
+ * server's chain (struct tls_lazy and cfg.chain, at most TLS_CHAIN_CERTS
+ * certificates, else TLS_E_CHAIN_BIG), collects the issuer and subject DN
+ * of every certificate in it (ca_cert_names), asks the anchor source
+ * cfg.find (ca_scan_find reads the CA file) for the anchors with those
+ * DNs, then replays the chain into br_x509_minimal with just those.  A
  * chain that does not fit, or a source that fails, fails the handshake
  * with that code (not a verification error, see tls_is_verify_error()),
  * except in insecure and pin-only modes, which never needed the anchors.
- * Default file for both: cfg path, else $SSL_CERT_FILE, else
- * $SSL_CERT_DIR, else TLS_CA_FILE.
  *
  * Pinning: cfg.pins holds "sha256//BASE64" (curl's spelling; several
  * separated by ';'), the SHA-256 of the server key's DER
@@ -79,29 +67,15 @@
  * Memory (LP64, BearSSL 0.6): sizeof(struct tls) is 8992 bytes; iobuf
  * TLS_IOBUF_MONO = BR_SSL_BUFSIZE_MONO = 16709 bytes (one record each way,
  * half-duplex, enough for HTTP request then response) or
- * BR_SSL_BUFSIZE_BIDI = 33178 bytes; sizeof(struct tls_anchors) is
- * TLS_TA_MAX * 64 + TLS_TA_POOL bytes (92 KiB by default, sized for
- * Debian 12's system bundle: 144 anchors, 61917 pool bytes, measured; a
- * firmware build with compiled-in anchors needs none of it).  On-demand
- * mode needs instead sizeof(struct tls_lazy), 7232 bytes, and a chain
- * buffer, cfg.chain: TLS_CHAIN_MAX = 16384 suggested (real chains: 2-6
- * KiB).  The chain buffer is used only inside a full handshake, and tls
- * refuses renegotiation (BR_OPT_NO_RENEGOTIATION), so a caller may lend
- * it a buffer that is idle then (stream.c lends its inflate window, which
- * serves only the response body); sizeof(struct
- * tls_anchor_set) 6672 (TLS_TA_LAZY_MAX = 8 anchors, TLS_TA_LAZY_POOL =
- * 6144 pool bytes: eight 4096-bit RSA keys with DNs of up to 250 bytes;
- * the bundle's largest DN is 213 bytes, its largest key 515; a handshake
- * uses one or two) and the DN list; plus sizeof(struct tls_ca_scan), 3424
- * bytes, for the file source (an X.509 decoder, a TLS_CA_CHUNK = 2048
- * read buffer).  Scanning Debian's bundle (220 KB, 144 certificates) for
- * a chain's DNs takes 1.8 ms on a 2020s x86 core (the PEM reader stops
- * decoding a certificate once its DN differs from every wanted one);
- * tls_ca_scan_init()'s full decode 8 ms; tls_anchors_load() 31 ms.  The
- * scan also reads CRLF bundles, whose certificates BearSSL's PEM decoder
- * (tls_anchors_load) does not see.  No heap use, but a hashed directory
- * is read with opendir(), which allocates in libc: use a bundle file
- * where no allocation after start-up is allowed.
+ * BR_SSL_BUFSIZE_BIDI = 33178 bytes; plus the trust anchors (ca.h): a
+ * struct ca_store or a compiled-in array, or, on demand, sizeof(struct
+ * tls_lazy), 7232 bytes (a struct ca_set and the chain's DN list), the
+ * source's state (struct ca_scan, 3424 bytes) and a chain buffer,
+ * cfg.chain: TLS_CHAIN_MAX = 16384 suggested (real chains: 2-6 KiB).  The
+ * chain buffer is used only inside a full handshake, and tls refuses
+ * renegotiation (BR_OPT_NO_RENEGOTIATION), so a caller may lend it a
+ * buffer that is idle then (stream.c lends its inflate window, which
+ * serves only the response body).
  */
 #ifndef TLS_H
 #define TLS_H
@@ -110,24 +84,17 @@
 #include <stdint.h>
 #include <bearssl.h>
 
+#include "ca.h"
+
 /* TLS_MINIMAL, if defined, offers only ECDHE_{ECDSA,RSA}_WITH_AES_128_GCM_
  * SHA256 and checks certificates signed with SHA-1 or SHA-256 only (no
  * SHA-384 chains): the smallest client that still talks to most servers,
  * used by `make tiny`. */
-#ifndef TLS_TA_MAX
-#define TLS_TA_MAX 192			/* trust anchors in tls_anchors */
-#endif
-#ifndef TLS_TA_POOL
-#define TLS_TA_POOL (80 * 1024)	/* DN + key bytes of all anchors */
-#endif
 #ifndef TLS_PINS_MAX
 #define TLS_PINS_MAX 4			/* sha256// pins */
 #endif
 #ifndef TLS_HOST_MAX
 #define TLS_HOST_MAX 256		/* server name, NUL included */
-#endif
-#ifndef TLS_CA_FILE
-#define TLS_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 #endif
 #ifndef TLS_STASH
 #define TLS_STASH 5			/* read-ahead bytes: a record header */
@@ -137,15 +104,6 @@
 #endif
 #ifndef TLS_CHAIN_CERTS
 #define TLS_CHAIN_CERTS 10		/* certificates in that chain */
-#endif
-#ifndef TLS_TA_LAZY_MAX
-#define TLS_TA_LAZY_MAX 8		/* anchors of one handshake */
-#endif
-#ifndef TLS_TA_LAZY_POOL
-#define TLS_TA_LAZY_POOL (8 * 768)	/* their DN + key bytes */
-#endif
-#ifndef TLS_CA_CHUNK
-#define TLS_CA_CHUNK 2048		/* read() size of the CA file scan */
 #endif
 #define TLS_IOBUF_MONO BR_SSL_BUFSIZE_MONO
 
@@ -158,12 +116,6 @@
  * BearSSL codes as -(1000 + err), see tls_br_errstr(). */
 #define TLS_ERRORS(X) \
 	X(TLS_E_ARG, -20, "bad TLS configuration") \
-	X(TLS_E_CA_OPEN, -21, "cannot open CA file or directory") \
-	X(TLS_E_CA_READ, -22, "cannot read CA file") \
-	X(TLS_E_CA_PEM, -23, "CA file is not valid PEM") \
-	X(TLS_E_CA_CERT, -24, "CA certificate cannot be decoded") \
-	X(TLS_E_CA_FULL, -25, "too many trust anchors for the fixed storage") \
-	X(TLS_E_CA_NONE, -26, "no trust anchors found") \
 	X(TLS_E_PIN_SYNTAX, -27, "bad pin (want sha256//BASE64)") \
 	X(TLS_E_PIN, -28, "server public key does not match the pin") \
 	X(TLS_E_IO, -29, "socket error during TLS") \
@@ -188,36 +140,6 @@ enum tls_error {
 /* Offset of BearSSL codes passed through. */
 #define TLS_E_BEARSSL (-1000)
 
-/* Trust anchor storage: ta[] entries point into pool. */
-struct tls_anchors {
-	br_x509_trust_anchor ta[TLS_TA_MAX];
-	unsigned char pool[TLS_TA_POOL];
-	size_t n;		/* anchors loaded */
-	size_t used;		/* pool bytes used */
-	int err;		/* sticky load error */
-	/* loader scratch (do not touch) */
-	size_t dn_start;
-	int dn_over;
-};
-
-/* The anchors of one handshake (on-demand mode): ta[] entries point into
- * pool.  Filled by an anchor source with tls_anchor_set_add(). */
-struct tls_anchor_set {
-	br_x509_trust_anchor ta[TLS_TA_LAZY_MAX];
-	unsigned char pool[TLS_TA_LAZY_POOL];
-	size_t n;		/* anchors in ta[] */
-	size_t used;		/* pool bytes used */
-};
-
-/* An anchor source: adds to out (with tls_anchor_set_add) every anchor
- * whose subject DN equals, byte for byte, one of dn[0..ndn) (full DER
- * encodings, distinct).  Returns the number added (0 is no error: the
- * chain is then not trusted, BearSSL's "unknown issuer") or a negative
- * TLS_E_* code, which fails the handshake with that code.  Called from
- * tls_step(), once per full handshake. */
-typedef int (*tls_find_fn)(void *arg, const br_x500_name *dn, size_t ndn,
-    struct tls_anchor_set *out);
-
 /* Storage for on-demand anchors, one per struct tls: caller-allocated,
  * MUST outlive it; do not touch fields. */
 struct tls_lazy {
@@ -230,38 +152,14 @@ struct tls_lazy {
 	int over;				/* did not fit */
 	const char *server_name;
 	br_x500_name dn[2 * TLS_CHAIN_CERTS];	/* into chain[] */
-	struct tls_anchor_set set;
-};
-
-/* The file source: scans a PEM bundle or hashed directory per call.
- * Caller-allocated; do not touch fields. */
-struct tls_ca_scan {
-	const char *path;	/* resolved, caller's string */
-	int dir;
-	/* scan state */
-	br_x509_decoder_context dc;
-	const br_x500_name *want;	/* DNs searched, <= 32 per pass */
-	size_t nwant;
-	uint32_t live;		/* want[i] still equal to the DN so far */
-	size_t dn_off;		/* DN bytes seen */
-	int count;		/* counting mode (tls_ca_scan_init) */
-	struct tls_anchor_set *out;
-	int added;
-	int state;		/* PEM reader */
-	unsigned char line[40];	/* start of a BEGIN or END line */
-	size_t line_len;
-	uint32_t acc;		/* base64 quantum */
-	unsigned nacc, pad;
-	unsigned char der[64];	/* decoded, for the X.509 decoder */
-	size_t der_len;
-	unsigned char buf[TLS_CA_CHUNK];
+	struct ca_set set;
 };
 
 struct tls_config {
-	const br_x509_trust_anchor *ta;	/* anchors (tls_anchors.ta or a
+	const br_x509_trust_anchor *ta;	/* anchors (ca_store.ta or a
 					 * compiled-in array) */
 	size_t ta_count;
-	tls_find_fn find;	/* on-demand anchors instead of ta: source */
+	ca_find_fn find;	/* on-demand anchors instead of ta: source */
 	void *find_arg;
 	struct tls_lazy *lazy;	/* its storage (MUST be given with find) */
 	unsigned char *chain;	/* and the chain's (MUST be given with
@@ -297,7 +195,7 @@ struct tls {
 	int pin_failed;		/* last chain failed the pin check */
 	int overridden;		/* chain errors ignored (pin_only/insecure) */
 	int chain_err;		/* BearSSL's own verdict on the chain */
-	tls_find_fn find;	/* on-demand anchors, or NULL */
+	ca_find_fn find;	/* on-demand anchors, or NULL */
 	void *find_arg;
 	struct tls_lazy *lazy;
 	int lazy_err;		/* TLS_E_* that failed the last chain */
@@ -320,42 +218,6 @@ struct tls {
 	char host[TLS_HOST_MAX];
 	char sess_host[TLS_HOST_MAX];
 };
-
-/* Resets a (n = 0, no error). */
-void tls_anchors_init(struct tls_anchors *a);
-
-/* Adds the CERTIFICATE objects of PEM file or hashed directory path to a.
- * path NULL: $SSL_CERT_FILE, else $SSL_CERT_DIR, else TLS_CA_FILE.
- * Returns the number of anchors added (> 0) or a TLS_E_CA_* error. */
-int tls_anchors_load(struct tls_anchors *a, const char *path);
-
-/* Adds the certificates of PEM text p[0..n) (memory). */
-int tls_anchors_load_pem(struct tls_anchors *a, const unsigned char *p,
-    size_t n);
-
-/* Empties s. */
-void tls_anchor_set_init(struct tls_anchor_set *s);
-
-/* Copies anchor ta (DN, flags, key) into s.  Returns 1, 0 when s holds
- * the same anchor already, or TLS_E_CA_FULL (TLS_TA_LAZY_MAX anchors or
- * TLS_TA_LAZY_POOL bytes) or TLS_E_CA_CERT (a key type other than RSA or
- * EC). */
-int tls_anchor_set_add(struct tls_anchor_set *s,
-    const br_x509_trust_anchor *ta);
-
-/* Prepares the file source: path as for tls_anchors_load() (NULL: the
- * environment, else TLS_CA_FILE; the string MUST outlive s), checked once
- * now by a full scan.  Returns the number of certificates usable as
- * anchors (> 0) or TLS_E_CA_OPEN, TLS_E_CA_READ, TLS_E_CA_PEM,
- * TLS_E_CA_NONE. */
-int tls_ca_scan_init(struct tls_ca_scan *s, const char *path);
-
-/* The file source as a tls_find_fn (arg: a struct tls_ca_scan made by
- * tls_ca_scan_init): one pass over the file per 32 DNs.  Errors:
- * TLS_E_CA_OPEN, TLS_E_CA_READ, TLS_E_CA_PEM (the file changed since),
- * TLS_E_CA_FULL. */
-int tls_ca_scan_find(void *arg, const br_x500_name *dn, size_t ndn,
-    struct tls_anchor_set *out);
 
 /* Resets t fully (saved session included) and applies cfg: anchors are
  * referenced, not copied -- they MUST outlive t.  iobuf (iobuf_len >=

@@ -1,8 +1,8 @@
 /* bench_anchors: trust anchors for one full handshake, three ways, on the
  * system bundle (or the file given): loading all of it into memory
- * (tls_anchors_load, what start-up did), the on-demand source's start-up
- * check (tls_ca_scan_init: decodes every certificate once) and its
- * per-handshake lookup (tls_ca_scan_find for the DNs of a typical chain:
+ * (ca_store_load, what start-up did), the on-demand source's start-up
+ * check (ca_scan_init: decodes every certificate once) and its
+ * per-handshake lookup (ca_scan_find for the DNs of a typical chain:
  * three names, one anchor found).  Best of 5; ratios to the lookup.
  * MIT licensed, see LICENSE. */
 #include <stdio.h>
@@ -10,9 +10,9 @@
 
 #include "tls.h"
 
-static struct tls_anchors all;
-static struct tls_ca_scan scan;
-static struct tls_anchor_set set;
+static struct ca_store all;
+static struct ca_scan scan;
+static struct ca_set set;
 
 static double
 now(void)
@@ -33,8 +33,8 @@ main(int argc, char **argv)
 
 	for (k = 0; k < 5; k++) {
 		t0 = now();
-		tls_anchors_init(&all);
-		rc = tls_anchors_load(&all, path);
+		ca_store_init(&all);
+		rc = ca_store_load(&all, path);
 		if ((t = now() - t0) < best[0])
 			best[0] = t;
 		if (rc < 3) {
@@ -43,7 +43,7 @@ main(int argc, char **argv)
 			return 1;
 		}
 		t0 = now();
-		rc = tls_ca_scan_init(&scan, path);
+		rc = ca_scan_init(&scan, path);
 		if ((t = now() - t0) < best[1])
 			best[1] = t;
 		/* a leaf's own DN and a made-up intermediate match nothing,
@@ -54,8 +54,8 @@ main(int argc, char **argv)
 		dn[1].len--;
 		dn[2] = all.ta[all.n / 2].dn;
 		t0 = now();
-		tls_anchor_set_init(&set);
-		found = tls_ca_scan_find(&scan, dn, 3, &set);
+		ca_set_init(&set);
+		found = ca_scan_find(&scan, dn, 3, &set);
 		if ((t = now() - t0) < best[2])
 			best[2] = t;
 	}
@@ -68,8 +68,8 @@ main(int argc, char **argv)
 	    best[1], best[1] / best[2]);
 	printf("%-44s %9.2f %7.1f   (%d found)\n",
 	    "on demand: per full handshake (3 DNs)", best[2], 1.0, found);
-	printf("memory: struct tls_anchors %zu; on demand: tls_lazy %zu + "
-	    "tls_ca_scan %zu\n", sizeof all, sizeof(struct tls_lazy),
+	printf("memory: struct ca_store %zu; on demand: tls_lazy %zu + "
+	    "ca_scan %zu\n", sizeof all, sizeof(struct tls_lazy),
 	    sizeof scan);
 	return 0;
 }

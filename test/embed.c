@@ -6,7 +6,7 @@
 #include "stream.h"
 
 static struct stream s;			/* ~190 KiB: keep it static */
-static struct tls_anchors anchors;	/* for https URLs */
+static struct ca_store anchors;	/* for https URLs */
 static unsigned long tweets, deletes;
 
 /* Called once per complete message (like tweepy's on_status). */

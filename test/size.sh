@@ -11,7 +11,7 @@
 # written to build-size/size.md; SIZE_README=1 puts it into README.md
 # between the "size:begin" and "size:end" marker comments.
 secs=${SIZE_SECS:-60}
-vendor=${VENDOR:-http chunk oauth frame json msg resp inflate sock tls}
+vendor=${VENDOR:-http chunk oauth frame json msg resp inflate sock ca tls}
 out=build-size
 mkdir -p "$out" || exit 1
 log=$out/size.log

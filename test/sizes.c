@@ -31,7 +31,7 @@ main(void)
 		CTX(http_resp), CTX(chunk), CTX(inflate), CTX(frame),
 		CTX(json), CTX(msg), CTX(oauth), CTX(resp), CTX(sock),
 		CTX(tls), CTX(cred), CTX(fsink), CTX(rsink), CTX(web),
-		CTX(tls_anchors), CTX(tls_lazy), CTX(tls_ca_scan), CTX(stream)
+		CTX(ca_store), CTX(tls_lazy), CTX(ca_scan), CTX(stream)
 	};
 	unsigned long sum = 0;
 	size_t i;

@@ -6,12 +6,13 @@
  * them against an in-process BearSSL server over a socketpair (right and
  * wrong bundles, resumption, chain too large, pins, insecure, time).
  * Outcomes against real servers are in test/tls.sh. */
-#define TLS_TA_MAX 3
-#define TLS_TA_POOL 1024
+#define CA_STORE_MAX 3
+#define CA_STORE_POOL 1024
 #define TLS_CHAIN_MAX 1024	/* leaf + intermediate fit, + root does not */
 #define TLS_CHAIN_CERTS 4
-#define TLS_TA_LAZY_MAX 3
-#define TLS_CA_CHUNK 61		/* the scan's reads split every PEM line */
+#define CA_SET_MAX 3
+#define CA_CHUNK 61		/* the scan's reads split every PEM line */
+#include "../ca.c"
 #include "../tls.c"
 
 #include <poll.h>
@@ -39,7 +40,7 @@ static const unsigned char cert_dn[] = {
 	0x0c, 0x0b, 'a', 'n', 'c', 'h', 'o', 'r', '.', 't', 'e', 's', 't'
 };
 
-static struct tls_anchors ta;
+static struct ca_store ta;
 static struct tls t;
 static unsigned char iobuf[BR_SSL_BUFSIZE_MONO];
 
@@ -106,8 +107,8 @@ anchors_from_memory(void)
 	unsigned char h[32], want[32];
 	char bundle[4 * sizeof cert_pem + 64];
 
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (const unsigned char *)cert_pem,
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (const unsigned char *)cert_pem,
 	    strlen(cert_pem)) == 1);
 	check(ta.n == 1);
 	a = &ta.ta[0];
@@ -126,30 +127,30 @@ anchors_from_memory(void)
 	snprintf(bundle, sizeof bundle, "junk before\n-----BEGIN PRIVATE "
 	    "KEY-----\nAAAA\n-----END PRIVATE KEY-----\n%s%s", cert_pem,
 	    cert_pem);
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (unsigned char *)bundle,
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (unsigned char *)bundle,
 	    strlen(bundle)) == 2);
 	/* fed one byte at a time through the file loader's path */
 	{
 		struct loader l;
 		size_t i, n = strlen(bundle);
 
-		tls_anchors_init(&ta);
+		ca_store_init(&ta);
 		loader_init(&l, &ta);
 		for (i = 0; i < n; i++)
 			check(loader_push(&l, (unsigned char *)bundle + i, 1)
 			    == 0);
 		check(loader_end(&l) == 0 && l.added == 2 && ta.n == 2);
 	}
-	/* TLS_TA_MAX is 3 here: the fourth is refused, and sticky */
+	/* CA_STORE_MAX is 3 here: the fourth is refused, and sticky */
 	snprintf(bundle, sizeof bundle, "%s%s%s%s", cert_pem, cert_pem,
 	    cert_pem, cert_pem);
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (unsigned char *)bundle,
-	    strlen(bundle)) == TLS_E_CA_FULL);
-	check(ta.err == TLS_E_CA_FULL);
-	check(tls_anchors_load_pem(&ta, (const unsigned char *)cert_pem,
-	    strlen(cert_pem)) == TLS_E_CA_FULL);
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (unsigned char *)bundle,
+	    strlen(bundle)) == CA_E_FULL);
+	check(ta.err == CA_E_FULL);
+	check(ca_store_load_pem(&ta, (const unsigned char *)cert_pem,
+	    strlen(cert_pem)) == CA_E_FULL);
 	return 0;
 }
 
@@ -164,22 +165,22 @@ anchors_bad(void)
 	static const char notder[] = "-----BEGIN CERTIFICATE-----\n"
 	    "aGVsbG8gd29ybGQ=\n-----END CERTIFICATE-----\n";
 
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (const unsigned char *)nocert,
-	    strlen(nocert)) == TLS_E_CA_NONE);
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (const unsigned char *)badb64,
-	    strlen(badb64)) == TLS_E_CA_PEM);
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (const unsigned char *)cut,
-	    strlen(cut)) == TLS_E_CA_PEM);
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (const unsigned char *)nocert,
+	    strlen(nocert)) == CA_E_EMPTY);
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (const unsigned char *)badb64,
+	    strlen(badb64)) == CA_E_PEM);
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (const unsigned char *)cut,
+	    strlen(cut)) == CA_E_PEM);
 	/* undecodable certificate: skipped, nothing left */
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (const unsigned char *)notder,
-	    strlen(notder)) == TLS_E_CA_NONE);
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (const unsigned char *)notder,
+	    strlen(notder)) == CA_E_EMPTY);
 	check(ta.used == 0);
-	tls_anchors_init(&ta);
-	check(tls_anchors_load(&ta, "/nonexistent/ca.pem") == TLS_E_CA_OPEN);
+	ca_store_init(&ta);
+	check(ca_store_load(&ta, "/nonexistent/ca.pem") == CA_E_OPEN);
 	check(hashed_name("5a3f0ff8.0") && hashed_name("5a3f0ff8.12"));
 	check(!hashed_name("5a3f0ff8.") && !hashed_name("5A3F0FF8.0") &&
 	    !hashed_name("ca.pem") && !hashed_name("5a3f0ff8.0x"));
@@ -205,8 +206,8 @@ config_errors(void)
 	struct tls_config cfg;
 
 	memset(&cfg, 0, sizeof cfg);
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (const unsigned char *)cert_pem,
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (const unsigned char *)cert_pem,
 	    strlen(cert_pem)) == 1);
 	cfg.ta = ta.ta;
 	cfg.ta_count = ta.n;
@@ -473,7 +474,7 @@ handshake(const char *host)
 
 static struct tls_lazy lazy;
 static unsigned char chainbuf[TLS_CHAIN_MAX];
-static struct tls_ca_scan scan;
+static struct ca_scan scan;
 
 static const char *
 tls_text(int code)
@@ -490,10 +491,10 @@ static int finds;
 /* The file source, counting its calls. */
 static int
 count_find(void *arg, const br_x500_name *dn, size_t ndn,
-    struct tls_anchor_set *out)
+    struct ca_set *out)
 {
 	finds++;
-	return tls_ca_scan_find(arg, dn, ndn, out);
+	return ca_scan_find(arg, dn, ndn, out);
 }
 
 static int
@@ -568,17 +569,17 @@ scan_splits(void)
 	static char text[8 * sizeof pem_root];
 	unsigned char der[512];
 	br_x500_name want[2];
-	struct tls_anchor_set set;
+	struct ca_set set;
 	size_t n, len, i;
 	int mode, rc;
 
 	n = (size_t)snprintf(text, sizeof text, "%s%s%s%s", pem_other1,
 	    pem_root2, pem_root, pem_other2);
 	len = pem_der(pem_root, der, sizeof der);
-	check(cert_names(der, len, &want[0], &want[1]) == 0);
+	check(ca_cert_names(der, len, &want[0], &want[1]) == 0);
 	for (mode = 0; mode < T_NMODES; mode++) {
 		memset(&scan, 0, sizeof scan);
-		tls_anchor_set_init(&set);
+		ca_set_init(&set);
 		scan.want = want;
 		scan.nwant = 1;
 		scan.out = &set;
@@ -588,12 +589,12 @@ scan_splits(void)
 	}
 	for (i = 0; i < n; i += 7) {
 		memset(&scan, 0, sizeof scan);
-		tls_anchor_set_init(&set);
+		ca_set_init(&set);
 		scan.want = want;
 		scan.nwant = 1;
 		scan.out = &set;
 		rc = scan_push(&scan, (unsigned char *)text, i);
-		check(rc == 0 || rc == TLS_E_CA_PEM);
+		check(rc == 0 || rc == CA_E_PEM);
 		check(set.n <= 2);
 	}
 	return 0;
@@ -605,7 +606,7 @@ lazy_units(void)
 	unsigned char der[512];
 	br_x500_name iss, sub, want[2];
 	br_x509_trust_anchor a;
-	struct tls_anchor_set set;
+	struct ca_set set;
 	struct tls_config cfg;
 	size_t n, i;
 	const char *parts[6];
@@ -613,13 +614,13 @@ lazy_units(void)
 	/* the chain's DNs, as the decoder sees the subject */
 	n = pem_der(pem_leaf, der, sizeof der);
 	check(n == 438);
-	check(cert_names(der, n, &iss, &sub) == 0);
+	check(ca_cert_names(der, n, &iss, &sub) == 0);
 	check(dn_is(&iss, pem_inter) && dn_is(&sub, pem_leaf));
 	check(!dn_is(&iss, pem_root));
 	for (i = 0; i < n; i++)	/* every cut fails cleanly */
-		check(cert_names(der, i, &iss, &sub) == -1);
+		check(ca_cert_names(der, i, &iss, &sub) == -1);
 	der[0] = 0x31;
-	check(cert_names(der, n, &iss, &sub) == -1);
+	check(ca_cert_names(der, n, &iss, &sub) == -1);
 	{
 		/* hand-made: a 4-byte length, no version, empty fields */
 		static unsigned char c[] = {
@@ -630,18 +631,18 @@ lazy_units(void)
 			0x30, 0x04, 0x31, 0x02, 0x30, 0x00	/* subject */
 		};
 
-		check(cert_names(c, sizeof c, &iss, &sub) == 0);
+		check(ca_cert_names(c, sizeof c, &iss, &sub) == 0);
 		check(iss.data == c + 13 && iss.len == 4);
 		check(sub.data == c + 19 && sub.len == 6);
 		c[1] = 0x85;	/* 5 length bytes: refused */
-		check(cert_names(c, sizeof c, &iss, &sub) == -1);
+		check(ca_cert_names(c, sizeof c, &iss, &sub) == -1);
 		c[1] = 0x84;
 		c[9] = 0x02;	/* the serial takes the next tag */
-		check(cert_names(c, sizeof c, &iss, &sub) == -1);
+		check(ca_cert_names(c, sizeof c, &iss, &sub) == -1);
 		c[9] = 0x01;
 	}
 	n = pem_der(pem_root, der, sizeof der);
-	check(cert_names(der, n, &iss, &sub) == 0);
+	check(ca_cert_names(der, n, &iss, &sub) == 0);
 	check(dn_is(&iss, pem_root) && dn_is(&sub, pem_root));
 
 	/* the file source: counts at init, finds by DN */
@@ -653,25 +654,25 @@ lazy_units(void)
 	parts[4] = pem_root;
 	parts[5] = pem_root;	/* twice: one anchor */
 	check(write_file(tmp("bundle.pem"), parts, 6) == 0);
-	check(tls_ca_scan_init(&scan, tmp("bundle.pem")) == 5);
+	check(ca_scan_init(&scan, tmp("bundle.pem")) == 5);
 	check(!scan.dir);
-	tls_anchor_set_init(&set);
+	ca_set_init(&set);
 	want[0] = sub;		/* "CN=Lazy Root CA" */
-	check(tls_ca_scan_find(&scan, want, 1, &set) == 2);
+	check(ca_scan_find(&scan, want, 1, &set) == 2);
 	check(set.n == 2 && dn_is(&set.ta[0].dn, pem_root) &&
 	    dn_is(&set.ta[1].dn, pem_root));
 	check(set.ta[0].flags == BR_X509_TA_CA);
 	check(set.ta[0].pkey.key_type == BR_KEYTYPE_EC &&
 	    set.ta[0].pkey.key.ec.qlen == 65);
 	check(!same_anchor(&set.ta[0], &set.ta[1]));	/* two keys */
-	check(tls_ca_scan_find(&scan, want, 1, &set) == 0);	/* dups */
+	check(ca_scan_find(&scan, want, 1, &set) == 0);	/* dups */
 	n = pem_der(pem_leaf, der, sizeof der);
-	check(cert_names(der, n, &want[0], &want[1]) == 0);
-	tls_anchor_set_init(&set);
-	check(tls_ca_scan_find(&scan, want, 2, &set) == 0);	/* not CAs */
+	check(ca_cert_names(der, n, &want[0], &want[1]) == 0);
+	ca_set_init(&set);
+	check(ca_scan_find(&scan, want, 2, &set) == 0);	/* not CAs */
 	check(set.n == 0);
 
-	/* the scan's PEM reader agrees with tls_anchors_load_pem(): CRLF
+	/* the scan's PEM reader agrees with ca_store_load_pem(): CRLF
 	 * lines, the X509 label, no final newline */
 	{
 		static char crlf[4 * sizeof pem_root];
@@ -693,50 +694,50 @@ lazy_units(void)
 		crlf[k - 1] = '\0';	/* no final newline */
 		parts[0] = crlf;
 		check(write_file(tmp("crlf.pem"), parts, 1) == 0);
-		check(tls_ca_scan_init(&scan, tmp("crlf.pem")) == 3);
+		check(ca_scan_init(&scan, tmp("crlf.pem")) == 3);
 		/* BearSSL's PEM decoder does not see CRLF banners */
-		tls_anchors_init(&ta);
-		check(tls_anchors_load(&ta, tmp("crlf.pem")) == 2);
+		ca_store_init(&ta);
+		check(ca_store_load(&ta, tmp("crlf.pem")) == 2);
 		for (j = 0; j < ta.n; j++) {
-			tls_anchor_set_init(&set);
-			check(tls_ca_scan_find(&scan, &ta.ta[j].dn, 1, &set)
+			ca_set_init(&set);
+			check(ca_scan_find(&scan, &ta.ta[j].dn, 1, &set)
 			    == 1);
 			check(same_anchor(&set.ta[0], &ta.ta[j]));
 		}
 		n = pem_der(pem_other1, der, sizeof der);
-		check(cert_names(der, n, &iss, &sub) == 0);
-		tls_anchor_set_init(&set);
-		check(tls_ca_scan_find(&scan, &sub, 1, &set) == 1);
+		check(ca_cert_names(der, n, &iss, &sub) == 0);
+		ca_set_init(&set);
+		check(ca_scan_find(&scan, &sub, 1, &set) == 1);
 		check(dn_is(&set.ta[0].dn, pem_other1));
 		check(unlink(tmp("crlf.pem")) == 0);
 	}
-	check(tls_ca_scan_init(&scan, tmp("none.pem")) == TLS_E_CA_OPEN);
+	check(ca_scan_init(&scan, tmp("none.pem")) == CA_E_OPEN);
 	parts[0] = "no certificates here\n";
 	check(write_file(tmp("empty.pem"), parts, 1) == 0);
-	check(tls_ca_scan_init(&scan, tmp("empty.pem")) == TLS_E_CA_NONE);
+	check(ca_scan_init(&scan, tmp("empty.pem")) == CA_E_EMPTY);
 	parts[0] = "-----BEGIN CERTIFICATE-----\n!!!!\n"
 	    "-----END CERTIFICATE-----\n";
 	check(write_file(tmp("bad.pem"), parts, 1) == 0);
-	check(tls_ca_scan_init(&scan, tmp("bad.pem")) == TLS_E_CA_PEM);
+	check(ca_scan_init(&scan, tmp("bad.pem")) == CA_E_PEM);
 	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB\n";
 	check(write_file(tmp("cut.pem"), parts, 1) == 0);
-	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	check(ca_scan_init(&scan, tmp("cut.pem")) == CA_E_PEM);
 	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB=A==\n"
 	    "-----END CERTIFICATE-----\n";
 	check(write_file(tmp("cut.pem"), parts, 1) == 0);
-	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	check(ca_scan_init(&scan, tmp("cut.pem")) == CA_E_PEM);
 	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIBA\n"
 	    "-----END CERTIFICATE-----\n";
 	check(write_file(tmp("cut.pem"), parts, 1) == 0);
-	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	check(ca_scan_init(&scan, tmp("cut.pem")) == CA_E_PEM);
 	parts[0] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----BEGIN "
 	    "CERTIFICATE-----\n";
 	check(write_file(tmp("cut.pem"), parts, 1) == 0);
-	check(tls_ca_scan_init(&scan, tmp("cut.pem")) == TLS_E_CA_PEM);
+	check(ca_scan_init(&scan, tmp("cut.pem")) == CA_E_PEM);
 
 	/* the set: duplicates, the anchor limit, the pool limit */
 	memset(der, 0x5a, sizeof der);	/* made-up DN and key bytes */
-	tls_anchor_set_init(&set);
+	ca_set_init(&set);
 	memset(&a, 0, sizeof a);
 	a.dn.data = der;
 	a.dn.len = 200;
@@ -745,40 +746,40 @@ lazy_units(void)
 	a.pkey.key.rsa.nlen = 256;
 	a.pkey.key.rsa.e = der + 300;
 	a.pkey.key.rsa.elen = 3;
-	check(tls_anchor_set_add(&set, &a) == 1);
-	check(tls_anchor_set_add(&set, &a) == 0);
+	check(ca_set_add(&set, &a) == 1);
+	check(ca_set_add(&set, &a) == 0);
 	a.pkey.key.rsa.elen = 1;
-	check(tls_anchor_set_add(&set, &a) == 1);
+	check(ca_set_add(&set, &a) == 1);
 	a.pkey.key.rsa.elen = 2;
-	check(tls_anchor_set_add(&set, &a) == 1);
+	check(ca_set_add(&set, &a) == 1);
 	a.pkey.key.rsa.elen = 4;
-	check(tls_anchor_set_add(&set, &a) == TLS_E_CA_FULL);	/* 3 max */
-	check(set.n == TLS_TA_LAZY_MAX);
-	tls_anchor_set_init(&set);
+	check(ca_set_add(&set, &a) == CA_E_FULL);	/* 3 max */
+	check(set.n == CA_SET_MAX);
+	ca_set_init(&set);
 	a.pkey.key.rsa.nlen = 512;
 	a.dn.len = 250;
 	for (i = 0; i < 8; i++) {
 		a.pkey.key.rsa.elen = i + 1;
-		if (i < TLS_TA_LAZY_MAX)
-			check(tls_anchor_set_add(&set, &a) == 1);
+		if (i < CA_SET_MAX)
+			check(ca_set_add(&set, &a) == 1);
 	}
 	check(set.used == 3 * 762 + 6);	/* 8 x 768 fits 3 */
 	a.pkey.key_type = 0;
-	check(tls_anchor_set_add(&set, &a) == TLS_E_CA_CERT);
+	check(ca_set_add(&set, &a) == CA_E_CERT);
 	{
-		static unsigned char big[TLS_TA_LAZY_POOL];
-		struct tls_anchor_set one;
+		static unsigned char big[CA_SET_POOL];
+		struct ca_set one;
 
-		tls_anchor_set_init(&one);
+		ca_set_init(&one);
 		a.pkey.key_type = BR_KEYTYPE_RSA;
 		a.dn.data = big;
-		a.dn.len = TLS_TA_LAZY_POOL - 512;
-		check(tls_anchor_set_add(&one, &a) == TLS_E_CA_FULL);
+		a.dn.len = CA_SET_POOL - 512;
+		check(ca_set_add(&one, &a) == CA_E_FULL);
 		check(one.n == 0 && one.used == 0);	/* all or nothing */
 	}
 
 	/* too many certificates: the wrapper, fed by hand */
-	check(tls_ca_scan_init(&scan, tmp("bundle.pem")) == 5);
+	check(ca_scan_init(&scan, tmp("bundle.pem")) == 5);
 	lazy_cfg(&cfg);
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
 	xw_start_chain(&t.xw.vtable, "test.example");
@@ -823,7 +824,7 @@ lazy_handshakes(void)
 
 	/* the right root among several CAs */
 	check(srv_setup(good, 2) == 0);
-	check(tls_ca_scan_init(&scan, tmp("bundle.pem")) == 5);
+	check(ca_scan_init(&scan, tmp("bundle.pem")) == 5);
 	lazy_cfg(&cfg);
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
 	finds = 0;
@@ -859,7 +860,7 @@ lazy_handshakes(void)
 	parts[0] = pem_other1;
 	parts[1] = pem_other2;
 	check(write_file(tmp("other.pem"), parts, 2) == 0);
-	check(tls_ca_scan_init(&scan, tmp("other.pem")) == 2);
+	check(ca_scan_init(&scan, tmp("other.pem")) == 2);
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
 	rc = handshake("test.example");
 	check(rc == TLS_E_BEARSSL - BR_ERR_X509_NOT_TRUSTED);
@@ -867,14 +868,14 @@ lazy_handshakes(void)
 	/* the same with the anchors in memory: the same verdicts */
 	memset(&cfg, 0, sizeof cfg);
 	cfg.now = CERTS_NOW;
-	tls_anchors_init(&ta);
-	check(tls_anchors_load(&ta, tmp("other.pem")) == 2);
+	ca_store_init(&ta);
+	check(ca_store_load(&ta, tmp("other.pem")) == 2);
 	cfg.ta = ta.ta;
 	cfg.ta_count = ta.n;
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
 	check(handshake("test.example") == rc);
-	tls_anchors_init(&ta);
-	check(tls_anchors_load_pem(&ta, (const unsigned char *)pem_root,
+	ca_store_init(&ta);
+	check(ca_store_load_pem(&ta, (const unsigned char *)pem_root,
 	    strlen(pem_root)) == 1);
 	cfg.ta_count = ta.n;
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
@@ -888,7 +889,7 @@ lazy_handshakes(void)
 	check(write_file(tmp("dir/0123abcd.1"), parts, 1) == 0);
 	parts[0] = pem_root2;
 	check(write_file(tmp("dir/root2.pem"), parts, 1) == 0);
-	check(tls_ca_scan_init(&scan, tmp("dir")) == 2 && scan.dir);
+	check(ca_scan_init(&scan, tmp("dir")) == 2 && scan.dir);
 	lazy_cfg(&cfg);
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
 	check(handshake("test.example") == TLS_READY);
@@ -900,12 +901,12 @@ lazy_handshakes(void)
 	    unlink(tmp("dir/root2.pem")) == 0 && rmdir(tmp("dir")) == 0);
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
 	rc = handshake("test.example");
-	check(rc == TLS_E_CA_OPEN && !tls_is_verify_error(rc));
+	check(rc == CA_E_OPEN && !tls_is_verify_error(rc));
 	check(finds > 0);
 
 	/* a chain larger than TLS_CHAIN_MAX */
 	check(srv_setup(big, 3) == 0);
-	check(tls_ca_scan_init(&scan, tmp("bundle.pem")) == 5);
+	check(ca_scan_init(&scan, tmp("bundle.pem")) == 5);
 	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
 	rc = handshake("test.example");
 	check(rc == TLS_E_CHAIN_BIG && !tls_is_verify_error(rc));
@@ -945,9 +946,9 @@ main(void)
 	t_init("test_tls");
 	printf("# sizeof(struct tls) = %zu, iobuf mono %d, bidi %d\n",
 	    sizeof(struct tls), BR_SSL_BUFSIZE_MONO, BR_SSL_BUFSIZE_BIDI);
-	printf("# here (limits shrunk): tls_lazy %zu, tls_anchor_set %zu, "
-	    "tls_ca_scan %zu\n", sizeof(struct tls_lazy),
-	    sizeof(struct tls_anchor_set), sizeof(struct tls_ca_scan));
+	printf("# here (limits shrunk): tls_lazy %zu, ca_set %zu, "
+	    "ca_scan %zu\n", sizeof(struct tls_lazy),
+	    sizeof(struct ca_set), sizeof(struct ca_scan));
 	t_run("base64", base64);
 	t_run("pins", pins);
 	t_run("anchors_from_memory", anchors_from_memory);

@@ -173,7 +173,7 @@ tcase lazy_missing_ca_file 1 'cannot open CA file' -L \
 # Firmware build: anchors compiled in (brssl ta layout, made by -E).
 if $GET -E "$CA" > "$D/ta.h" && ${CC:-cc} -std=c99 -D_POSIX_C_SOURCE=200809L \
     -I. "-DTLSGET_TA_H=\"$D/ta.h\"" -o "$D/tlsget_fw" test/tlsget.c sock.c \
-    tls.c errstr.c -l:libbearssl.a; then
+    ca.c tls.c errstr.c -l:libbearssl.a; then
 	GET_SAVED=$GET
 	GET=$D/tlsget_fw
 	tcase compiled_in_anchors 0 '1 compiled-in anchors' -v \
@@ -413,6 +413,6 @@ else
 fi
 
 # ---- no heap in the modules ------------------------------------------
-heap=$(nm -u sock.o tls.o | grep -E '\<(malloc|calloc|realloc|free|strdup)\>')
+heap=$(nm -u sock.o ca.o tls.o | grep -E '\<(malloc|calloc|realloc|free|strdup)\>')
 t_ok modules_use_no_heap [ -z "$heap" ]
 t_done

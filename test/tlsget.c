@@ -41,10 +41,10 @@
 #endif
 
 static struct {
-	struct tls_anchors ta;
+	struct ca_store ta;
 	struct tls_lazy lazy;
 	unsigned char chain[TLS_CHAIN_MAX];
-	struct tls_ca_scan scan;
+	struct ca_scan scan;
 	struct tls tls;
 	struct sock sock;
 	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
@@ -283,8 +283,8 @@ emit_anchors(const char *path)
 	size_t i;
 	int rc;
 
-	tls_anchors_init(&g.ta);
-	if ((rc = tls_anchors_load(&g.ta, path)) < 0) {
+	ca_store_init(&g.ta);
+	if ((rc = ca_store_load(&g.ta, path)) < 0) {
 		fprintf(stderr, "tlsget: %s: %s\n", path, errstr(rc));
 		return 1;
 	}
@@ -392,7 +392,7 @@ main(int argc, char **argv)
 	}
 	if (name == NULL)
 		name = host;
-	tls_anchors_init(&g.ta);
+	ca_store_init(&g.ta);
 	cfg.ta = g.ta.ta;
 #ifdef TLSGET_TA_H
 	if (ca == NULL) {
@@ -404,7 +404,7 @@ main(int argc, char **argv)
 	} else
 #endif
 	if (lazy && ((!cfg.insecure && !cfg.pin_only) || ca != NULL)) {
-		rc = tls_ca_scan_init(&g.scan, ca);
+		rc = ca_scan_init(&g.scan, ca);
 		if (rc < 0) {
 			fprintf(stderr, "tlsget: trust anchors %s: %s\n",
 			    ca ? ca : "(default)", errstr(rc));
@@ -413,13 +413,13 @@ main(int argc, char **argv)
 		if (verbose)
 			fprintf(stderr, "tlsget: %d certificates in %s, read "
 			    "on demand\n", rc, g.scan.path);
-		cfg.find = tls_ca_scan_find;
+		cfg.find = ca_scan_find;
 		cfg.find_arg = &g.scan;
 		cfg.lazy = &g.lazy;
 		cfg.chain = g.chain;
 		cfg.chain_len = sizeof g.chain;
 	} else if (!cfg.insecure && !cfg.pin_only) {
-		rc = tls_anchors_load(&g.ta, ca);
+		rc = ca_store_load(&g.ta, ca);
 		if (rc < 0) {
 			fprintf(stderr, "tlsget: trust anchors %s: %s\n",
 			    ca ? ca : "(default)", errstr(rc));
