@@ -121,7 +121,7 @@ while read -r name n; do
 	a=$(awk -v k="$name" '$1 == k { print $2 }' "$out/sz.armhf")
 	s=$(awk -v k="$name" '$1 == k { print $2 }' "$out/sz.s390x")
 	if [ "$name" = modules ]; then
-		name="the 10 vendorable module contexts, without the buffers passed in"
+		name="the 11 vendorable module contexts, without the buffers passed in"
 	else
 		name="struct $name"
 	fi
