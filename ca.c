@@ -210,36 +210,6 @@ ca_store_load_pem(struct ca_store *a, const unsigned char *p,
 	return l.added ? l.added : a_fail(a, CA_E_EMPTY);
 }
 
-/* Loads one file; returns the anchors added or an error. */
-static int
-load_file(struct ca_store *a, const char *path)
-{
-	struct loader l;
-	unsigned char buf[4096];
-	ssize_t r;
-	int fd, rc = 0;
-
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return CA_E_OPEN;
-	loader_init(&l, a);
-	for (;;) {
-		r = read(fd, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = CA_E_READ;
-			break;
-		}
-		if (r == 0) {
-			rc = loader_end(&l);
-			break;
-		}
-		if ((rc = loader_push(&l, buf, (size_t)r)) < 0)
-			break;
-	}
-	(void)close(fd);
-	return rc < 0 ? rc : l.added;
-}
 
 /* OpenSSL hashed-directory names: 8 hex digits, '.', digits. */
 static int
@@ -259,32 +229,83 @@ hashed_name(const char *s)
 	return 1;
 }
 
+/* Reads file path in chunks of buf[0..cap) into push(arg, ...).  Returns
+ * 0 at the end of the file, CA_E_OPEN, CA_E_READ, or push's error. */
 static int
-load_dir(struct ca_store *a, const char *path)
+read_chunks(const char *path, unsigned char *buf, size_t cap,
+    int (*push)(void *, const unsigned char *, size_t), void *arg)
+{
+	ssize_t r;
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return CA_E_OPEN;
+	for (;;) {
+		r = read(fd, buf, cap);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			rc = r < 0 ? CA_E_READ : 0;
+			break;
+		}
+		if ((rc = push(arg, buf, (size_t)r)) < 0)
+			break;
+	}
+	(void)close(fd);
+	return rc;
+}
+
+/* Calls each(arg, file) for every hashed name (XXXXXXXX.N) in directory
+ * dir.  Returns the sum of what each returned, or the first error. */
+static int
+each_hashed(const char *dir, int (*each)(void *, const char *), void *arg)
 {
 	char full[1024];
 	struct dirent *de;
 	DIR *d;
-	size_t pl = strlen(path);
-	int added = 0, rc = 0;
+	size_t pl = strlen(dir);
+	int sum = 0, rc = 0;
 
-	if ((d = opendir(path)) == NULL)
+	if ((d = opendir(dir)) == NULL)
 		return CA_E_OPEN;
 	while ((de = readdir(d)) != NULL) {
 		size_t nl = strlen(de->d_name);
 
 		if (!hashed_name(de->d_name) || pl + 1 + nl >= sizeof full)
 			continue;
-		memcpy(full, path, pl);
+		memcpy(full, dir, pl);
 		full[pl] = '/';
 		memcpy(full + pl + 1, de->d_name, nl + 1);
-		if ((rc = load_file(a, full)) < 0)
+		if ((rc = each(arg, full)) < 0)
 			break;
-		added += rc;
+		sum += rc;
 	}
 	(void)closedir(d);
-	return rc < 0 ? rc : added;
+	return rc < 0 ? rc : sum;
 }
+
+static int
+push_loader(void *arg, const unsigned char *p, size_t n)
+{
+	return loader_push(arg, p, n);
+}
+
+/* Loads one file into store arg; returns the anchors added or an
+ * error. */
+static int
+load_file(void *arg, const char *path)
+{
+	struct loader l;
+	unsigned char buf[4096];
+	int rc;
+
+	loader_init(&l, arg);
+	rc = read_chunks(path, buf, sizeof buf, push_loader, &l);
+	if (rc == 0)
+		rc = loader_end(&l);
+	return rc < 0 ? rc : l.added;
+}
+
 
 /* The CA file or directory to read: path, else the environment, else
  * CA_FILE. */
@@ -311,7 +332,8 @@ ca_store_load(struct ca_store *a, const char *path)
 	path = ca_path(path);
 	if (stat(path, &st) != 0)
 		return a_fail(a, CA_E_OPEN);
-	rc = S_ISDIR(st.st_mode) ? load_dir(a, path) : load_file(a, path);
+	rc = S_ISDIR(st.st_mode) ? each_hashed(path, load_file, a) :
+	    load_file(a, path);
 	if (rc == 0)
 		rc = CA_E_EMPTY;
 	return rc < 0 ? a_fail(a, rc) : rc;
@@ -587,65 +609,32 @@ scan_push(struct ca_scan *s, const unsigned char *p, size_t n)
 	return 0;
 }
 
-/* One file, in CA_CHUNK-byte reads.  Returns 0 or an error. */
-static int
-scan_file(struct ca_scan *s, const char *path)
-{
-	ssize_t r;
-	int fd, rc = 0;
 
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return CA_E_OPEN;
-	s->state = SC_OUT;
-	s->line_len = 0;
-	for (;;) {
-		r = read(fd, s->buf, sizeof s->buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = CA_E_READ;
-			break;
-		}
-		if (r == 0) {
-			/* a final newline lets the decoder see a cut END */
-			rc = scan_push(s, (const unsigned char *)"\n", 1);
-			if (rc == 0 && s->state != SC_OUT &&
-			    s->state != SC_OTHER)
-				rc = CA_E_PEM;
-			break;
-		}
-		if ((rc = scan_push(s, s->buf, (size_t)r)) < 0)
-			break;
-	}
-	(void)close(fd);
-	return rc;
+
+static int
+push_scan(void *arg, const unsigned char *p, size_t n)
+{
+	return scan_push(arg, p, n);
 }
 
-/* Every hashed-name file of the directory (as load_dir()). */
+/* One file into scan arg, in CA_CHUNK-byte reads.  Returns 0 or an
+ * error. */
 static int
-scan_dir(struct ca_scan *s)
+scan_file(void *arg, const char *path)
 {
-	char full[1024];
-	struct dirent *de;
-	DIR *d;
-	size_t pl = strlen(s->path);
-	int rc = 0;
+	struct ca_scan *s = arg;
+	int rc;
 
-	if ((d = opendir(s->path)) == NULL)
-		return CA_E_OPEN;
-	while ((de = readdir(d)) != NULL) {
-		size_t nl = strlen(de->d_name);
-
-		if (!hashed_name(de->d_name) || pl + 1 + nl >= sizeof full)
-			continue;
-		memcpy(full, s->path, pl);
-		full[pl] = '/';
-		memcpy(full + pl + 1, de->d_name, nl + 1);
-		if ((rc = scan_file(s, full)) < 0)
-			break;
-	}
-	(void)closedir(d);
-	return rc;
+	s->state = SC_OUT;
+	s->line_len = 0;
+	rc = read_chunks(path, s->buf, sizeof s->buf, push_scan, s);
+	if (rc < 0)
+		return rc;
+	/* a final newline lets the decoder see a cut END */
+	rc = scan_push(s, (const unsigned char *)"\n", 1);
+	if (rc == 0 && s->state != SC_OUT && s->state != SC_OTHER)
+		rc = CA_E_PEM;
+	return rc < 0 ? rc : 0;
 }
 
 static int
@@ -654,7 +643,8 @@ scan_run(struct ca_scan *s)
 	int rc;
 
 	s->added = 0;
-	rc = s->dir ? scan_dir(s) : scan_file(s, s->path);
+	rc = s->dir ? each_hashed(s->path, scan_file, s) :
+	    scan_file(s, s->path);
 	return rc < 0 ? rc : s->added;
 }
 
