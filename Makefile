@@ -237,7 +237,7 @@ REPLAYERS = test/fuzz/replay_inflate test/fuzz/replay_json \
 	test/fuzz/replay_sse test/fuzz/replay_resp test/fuzz/replay_oauth \
 	test/fuzz/replay_pipeline
 PIPE_SRC = stream.c http.c chunk.c inflate.c frame.c json.c msg.c sock.c \
-	tls.c errstr.c
+	ca.c tls.c errstr.c
 PIPE_DEPS = $(PIPE_SRC) $(HDRS) test/fuzz/fuzz.h
 
 test/fuzz/fuzz_inflate: test/fuzz/fuzz_inflate.c inflate.c inflate.h
