@@ -17,21 +17,11 @@ SLUICE_TOKEN_SECRET=ts
 export SLUICE_CONSUMER_KEY SLUICE_CONSUMER_SECRET SLUICE_TOKEN \
     SLUICE_TOKEN_SECRET
 
-# streamd_start NAME [ARGS...]: a fresh streamd; sets SD_PID, SD_LOG, API.
+# streamd_start NAME [ARGS...]: t_streamd_start, identity coding.
 streamd_start() {
 	sname=$1
 	shift
-	SD_LOG="$T_TMP/$sname.sdlog"
-	$PY test/streamd --port 0 --port-file "$T_TMP/$sname.port" \
-	    --log "$SD_LOG" --no-auth --gzip never "$@" \
-	    >/dev/null 2>"$T_TMP/$sname.sderr" &
-	SD_PID=$!
-	T_PIDS="$T_PIDS $SD_PID"
-	i=0
-	while [ ! -s "$T_TMP/$sname.port" ] && [ $i -lt 100 ]; do
-		sleep 0.05; i=$((i + 1))
-	done
-	API="http://127.0.0.1:$(cat "$T_TMP/$sname.port")"
+	t_streamd_start "$sname" --gzip never "$@"
 }
 
 streamd_stop() {
@@ -165,10 +155,7 @@ D=$!
 sleep 1.5
 t1=$(date +%s%N)
 $R SET sw off >/dev/null
-i=0
-while kill -0 "$D" 2>/dev/null && [ $i -lt 150 ]; do
-	sleep 0.02; i=$((i + 1))
-done
+t_wait_exit "$D" 150
 t2=$(date +%s%N)
 wait "$D"; rc=$?
 ms=$(( (t2 - t1) / 1000000 ))

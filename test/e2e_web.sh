@@ -14,23 +14,6 @@ SLUICE_TOKEN_SECRET=ts
 export SLUICE_CONSUMER_KEY SLUICE_CONSUMER_SECRET SLUICE_TOKEN \
     SLUICE_TOKEN_SECRET
 
-# streamd_start NAME [ARGS...]: a fresh streamd; sets SD_PID, SD_LOG, API.
-streamd_start() {
-	sname=$1
-	shift
-	SD_LOG="$T_TMP/$sname.sdlog"
-	$PY test/streamd --port 0 --port-file "$T_TMP/$sname.port" \
-	    --log "$SD_LOG" --no-auth "$@" >/dev/null \
-	    2>"$T_TMP/$sname.sderr" &
-	SD_PID=$!
-	T_PIDS="$T_PIDS $SD_PID"
-	i=0
-	while [ ! -s "$T_TMP/$sname.port" ] && [ $i -lt 100 ]; do
-		sleep 0.05; i=$((i + 1))
-	done
-	API="http://127.0.0.1:$(cat "$T_TMP/$sname.port")"
-}
-
 # sluice_start NAME ARGS...: sluice in the background; sets SL_PID.
 sluice_start() {
 	lname=$1
@@ -68,7 +51,7 @@ field() {
 
 TOKEN=tok-$$
 W=$(t_free_port)
-streamd_start a --rate 40
+t_streamd_start a --rate 40
 sluice_start a --api-base "$API" twitter:filter --track sluice \
     --serve "127.0.0.1:$W" --serve-token "$TOKEN" -o "$T_TMP/a.ndjson" \
     --max-time 50
@@ -169,7 +152,7 @@ curl -sN --max-time 5 "http://127.0.0.1:$W/events" >"$T_TMP/rev" \
     2>/dev/null &
 CURL=$!
 sleep 0.3
-streamd_start b
+t_streamd_start b
 ./sluice -q --api-base "$API" twitter:filter --track redis \
     --redis "redis://127.0.0.1:$P" --redis-publish tweets -n 300 \
     2>/dev/null
@@ -192,7 +175,7 @@ t_ok "from-redis: /stats counts them" [ "$(field "$s" received)" = 300 ]
 # a producer running while a browser watches the view, at a pace a
 # browser keeps up with (an unthrottled feed overruns the viewer's send
 # buffer, and the view then drops it on purpose)
-streamd_start c --rate 300
+t_streamd_start c --rate 300
 ./sluice -q --api-base "$API" twitter:filter --track redis \
     --redis "redis://127.0.0.1:$P" --redis-publish tweets --max-time 40 \
     2>/dev/null &

@@ -59,6 +59,34 @@ sys.exit(1)
 PY
 }
 
+# t_streamd_start NAME [ARGS...]: a fresh test/streamd on a free port,
+# without auth; sets SD_PID, SD_LOG (its send log) and API (its URL).
+t_streamd_start() {
+	_n=$1
+	shift
+	SD_LOG="$T_TMP/$_n.sdlog"
+	/usr/bin/python3 test/streamd --port 0 --port-file "$T_TMP/$_n.port" \
+	    --log "$SD_LOG" --no-auth "$@" >/dev/null 2>"$T_TMP/$_n.sderr" &
+	SD_PID=$!
+	T_PIDS="$T_PIDS $SD_PID"
+	_i=0
+	while [ ! -s "$T_TMP/$_n.port" ] && [ $_i -lt 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	API="http://127.0.0.1:$(cat "$T_TMP/$_n.port")"
+}
+
+# t_wait_exit PID TICKS: waits up to TICKS x 20 ms for PID to exit (it
+# does not reap it: `wait PID` for the status).
+t_wait_exit() {
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt "$2" ]; do
+		sleep 0.02
+		_i=$((_i + 1))
+	done
+}
+
 t_done() {
 	exit $T_FAILED
 }

@@ -102,10 +102,7 @@ D=$!
 sleep 1
 t1=$(date +%s%N)
 $R SET sw off >/dev/null
-i=0
-while kill -0 "$D" 2>/dev/null && [ $i -lt 100 ]; do
-	sleep 0.02; i=$((i + 1))
-done
+t_wait_exit "$D" 100
 t2=$(date +%s%N)
 wait "$D"; rc=$?
 ms=$(( (t2 - t1) / 1000000 ))
