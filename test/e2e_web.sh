@@ -28,21 +28,6 @@ stop() {
 	wait "$1" 2>/dev/null
 }
 
-# run NAME COMMAND...: PASS when COMMAND prints "ok..." and exits 0.
-run() {
-	name=$1
-	shift
-	out=$("$@" 2>&1); rc=$?
-	if [ $rc -eq 77 ]; then
-		t_skip "$name" "$out"
-	elif [ $rc -eq 0 ]; then
-		echo "PASS $T_NAME:$name"
-		printf '%s\n' "$out" | sed -n 's/^ok: /    /p'
-	else
-		echo "FAIL $T_NAME:$name: $out"
-		T_FAILED=1
-	fi
-}
 
 # field JSON NAME: a top-level integer member of JSON.
 field() {
@@ -106,7 +91,7 @@ t_match "track: new messages carry the new terms" "$(cat "$T_TMP/ev2")" \
 
 # the page in a real browser
 mkdir -p test/out
-run "chromium shows messages, map points and counters from streamd" \
+t_run_ok "chromium shows messages, map points and counters from streamd" \
     env WEB_NO_INJECT=1 $PY $WC browser "$W" test/out/e2e_web.png
 stop "$SL_PID"
 t_ok "capture went on to the file meanwhile" \
@@ -181,7 +166,7 @@ t_streamd_start c --rate 300
     2>/dev/null &
 PROD=$!
 T_PIDS="$T_PIDS $PROD"
-run "chromium shows what another sluice publishes (serve --from-redis)" \
+t_run_ok "chromium shows what another sluice publishes (serve --from-redis)" \
     env WEB_NO_INJECT=1 $PY $WC browser "$W" test/out/e2e_web_redis.png
 stop "$PROD"
 stop "$VIEW"

@@ -87,6 +87,23 @@ t_wait_exit() {
 	done
 }
 
+# t_run_ok NAME COMMAND...: passes when COMMAND exits 0 (its "ok: ..."
+# lines shown), skips on exit 77, fails with its output otherwise.
+t_run_ok() {
+	name=$1
+	shift
+	out=$("$@" 2>&1); rc=$?
+	if [ $rc -eq 77 ]; then
+		t_skip "$name" "$out"
+	elif [ $rc -eq 0 ]; then
+		echo "PASS $T_NAME:$name"
+		printf '%s\n' "$out" | sed -n 's/^ok: /    /p'
+	else
+		echo "FAIL $T_NAME:$name: $out"
+		T_FAILED=1
+	fi
+}
+
 t_done() {
 	exit $T_FAILED
 }

@@ -30,28 +30,15 @@ stop_drv() {
 	wait "$DRV_PID" 2>/dev/null
 }
 
-# run NAME COMMAND...: PASS when COMMAND prints "ok..." and exits 0.
-run() {
-	name=$1
-	shift
-	out=$("$@" 2>&1); rc=$?
-	if [ $rc -eq 77 ]; then
-		t_skip "$name" "$out"
-	elif [ $rc -eq 0 ]; then
-		echo "PASS $T_NAME:$name"
-		printf '%s\n' "$out" | sed -n 's/^ok: /    /p'
-	else
-		echo "FAIL $T_NAME:$name: $out"
-		T_FAILED=1
-	fi
-}
 
 TOKEN=t0ken-$$
 start_drv a -t "$TOKEN" -r 200 -T 120
 t_ok "driver listens" [ -n "$DRV_PORT" ]
-run "ws and sse carry the same messages in order" $PY $WC order "$DRV_PORT"
-run "sse reconnect with Last-Event-ID has no gaps" $PY $WC resume "$DRV_PORT"
-run "track: 403 without the token, 200 with it" $PY $WC track "$DRV_PORT" \
+t_run_ok "ws and sse carry the same messages in order" \
+    $PY $WC order "$DRV_PORT"
+t_run_ok "sse reconnect with Last-Event-ID has no gaps" \
+    $PY $WC resume "$DRV_PORT"
+t_run_ok "track: 403 without the token, 200 with it" $PY $WC track "$DRV_PORT" \
     "$TOKEN"
 sleep 0.2
 t_match "track reached the engine callback" "$(cat "$T_TMP/a.out")" \
@@ -136,8 +123,8 @@ t_ok "sluice VmHWM ${CAP_HWM:-?} kB <= ${hwm0:-?} kB (no viewer) + 1065 kB" \
 # the page in a real browser
 mkdir -p test/out
 start_drv d -t "$TOKEN" -r 12 -T 120
-run "chromium shows messages, map points, counters, text not markup" \
+t_run_ok "chromium shows messages, map points, counters, text not markup" \
     $PY $WC browser "$DRV_PORT" test/out/web.png
-run "chromium over WebSocket too" $PY $WC browser "$DRV_PORT" - "#ws"
+t_run_ok "chromium over WebSocket too" $PY $WC browser "$DRV_PORT" - "#ws"
 stop_drv
 t_done
