@@ -92,6 +92,7 @@ static struct app {
 	const char *serve;
 	const char *serve_token;
 	unsigned serve_clients;
+	long long serve_rate;		/* -1: not given */
 	char serve_addr[256], serve_port[8];
 	char track_kw[WEB_TRACK_MAX + 1];
 #endif
@@ -240,6 +241,8 @@ help(void)
 "      --serve [ADDR:]PORT  page, /events (SSE), /ws, /stats, /track\n"
 "      --serve-token TOKEN  enable POST /track (new --track keywords)\n"
 "      --serve-clients N    viewers at once (default 16)\n"
+"      --serve-rate N       messages/s the page is sent at most (default\n"
+"                           10000; 0: all of them)\n"
 #ifndef SLUICE_NO_REDIS
 "  sluice serve --from-redis redis://host[:port]/CHANNEL --serve [ADDR:]PORT\n"
 "                         the page fed by a Redis channel, no stream\n"
@@ -571,7 +574,7 @@ print_stats(FILE *f, const char *prefix)
 static void
 write_stats_json(void)
 {
-	char j[640];
+	char j[1024];
 	size_t n = format_counters(j, sizeof j - 2, 1);
 	int fd;
 
@@ -581,6 +584,20 @@ write_stats_json(void)
 		warn("cannot write %s:", app.stats_json);
 		return;
 	}
+#ifndef SLUICE_NO_WEB
+	/* with --serve: what the page's feed took, as /stats has it */
+	if (n > 0 && app.web != NULL) {
+		const struct web_counters *w = web_counters(app.web);
+		int k = snprintf(j + n, sizeof j - 2 - n, ",\"web\":{"
+		    "\"published\":%llu,\"skipped\":%llu,"
+		    "\"dropped_slow\":%llu}",
+		    (unsigned long long)w->published,
+		    (unsigned long long)w->skipped,
+		    (unsigned long long)w->dropped_slow);
+
+		n = k > 0 && (size_t)k < sizeof j - 2 - n ? n + (size_t)k : 0;
+	}
+#endif
 	memcpy(j + n, "}\n", 2);
 	if (n == 0 || write(fd, j, n + 2) != (ssize_t)(n + 2))
 		warn("cannot write %s:", app.stats_json);
@@ -657,7 +674,8 @@ enum {
 	OPT_REDIS_LIST,
 	OPT_REDIS_PUBLISH, OPT_REDIS_XADD, OPT_REDIS_MAXLEN, OPT_REDIS_COUNTER,
 	OPT_REDIS_SWITCH, OPT_SWITCH_PAUSE, OPT_ON_FULL, OPT_REDIS_BACKLOG,
-	OPT_SERVE, OPT_SERVE_TOKEN, OPT_SERVE_CLIENTS, OPT_FROM_REDIS
+	OPT_SERVE, OPT_SERVE_TOKEN, OPT_SERVE_CLIENTS, OPT_SERVE_RATE,
+	OPT_FROM_REDIS
 };
 
 struct opt {
@@ -708,6 +726,7 @@ static const struct opt opts[] = {
 	{ "redis-backlog", 0, 1, OPT_REDIS_BACKLOG },
 	{ "serve", 0, 1, OPT_SERVE }, { "serve-token", 0, 1, OPT_SERVE_TOKEN },
 	{ "serve-clients", 0, 1, OPT_SERVE_CLIENTS },
+	{ "serve-rate", 0, 1, OPT_SERVE_RATE },
 	{ "from-redis", 0, 1, OPT_FROM_REDIS },
 };
 
@@ -1027,6 +1046,10 @@ parse_args(int argc, char **argv, struct stream_cfg *c)
 			app.serve_clients = (unsigned)parse_num(
 			    "--serve-clients", arg, 1, 4096);
 			break;
+		case OPT_SERVE_RATE:
+			app.serve_rate = parse_num("--serve-rate", arg, 0,
+			    100000000);
+			break;
 #ifndef SLUICE_NO_REDIS
 		case OPT_FROM_REDIS:
 			app.from_redis = arg;
@@ -1184,6 +1207,8 @@ setup_outputs(void)
 #ifndef SLUICE_NO_WEB
 	if (app.serve_token && !app.serve)
 		die(EXIT_USAGE, "--serve-token needs --serve");
+	if (app.serve_rate >= 0 && !app.serve)
+		die(EXIT_USAGE, "--serve-rate needs --serve");
 	if (app.serve) {
 		struct web_cfg *w = &app.wcfg;
 		unsigned nc = app.serve_clients ? app.serve_clients : 16;
@@ -1204,6 +1229,8 @@ setup_outputs(void)
 		w->ring_events = WEB_RING_DEF;
 		w->ringbuf_size = WEB_RINGBUF_DEF;
 		w->sock_sndbuf = WEB_SOCK_SNDBUF_DEF;
+		w->max_rate = app.serve_rate < 0 ? WEB_MAX_RATE_DEF :
+		    (unsigned)app.serve_rate;
 		w->clients = calloc(nc, sizeof *w->clients);
 		w->sendbuf = malloc((size_t)nc * w->sendbuf_size);
 		w->ring = calloc(w->ring_events, sizeof *w->ring);
@@ -1740,6 +1767,9 @@ main(int argc, char **argv)
 	}
 	t_begin = mono_now();
 	app.record_fd = -1;
+#ifndef SLUICE_NO_WEB
+	app.serve_rate = -1;
+#endif
 	c->compressed = 1;
 	c->retry = -2;		/* "not given": preset or URL default */
 	c->connect_timeout_ms = CONF_CONNECT_TIMEOUT * 1000L;

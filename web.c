@@ -836,6 +836,8 @@ stats_json(struct web *w, char *buf, size_t cap)
 	}
 	puts0(&o, "\"web\":{\"published\":");
 	putnum(&o, ct->published);
+	puts0(&o, ",\"skipped\":");
+	putnum(&o, ct->skipped);
 	puts0(&o, ",\"clients\":");
 	putnum(&o, ct->clients);
 	puts0(&o, ",\"sse\":");
@@ -1603,6 +1605,8 @@ web_init(struct web *w, const struct web_cfg *cfg)
 		cfg->ring[i].n = 0;
 	w->oldest = 1;
 	w->stats_len = 0;
+	w->t_rate = now_ms();
+	w->rate_credit = (uint64_t)cfg->max_rate * 1000;
 	/* flush well before the ring turns over */
 	w->flush_bytes = cfg->ringbuf_size / 4 < WEB_FLUSH_BYTES ?
 	    cfg->ringbuf_size / 4 : WEB_FLUSH_BYTES;
@@ -1787,6 +1791,33 @@ web_step(struct web *w, const struct pollfd *fds, int n)
 	}
 }
 
+/* Whether the feed may take one more event: a bucket of cfg.max_rate
+ * events per second that holds one second's worth, counted in thousandths
+ * of an event so that each millisecond adds max_rate.  The clock is read
+ * only when the bucket runs dry. */
+static int
+rate_take(struct web *w)
+{
+	uint64_t rate = w->cfg->max_rate, full = rate * 1000;
+	int64_t now;
+
+	if (rate == 0)
+		return 1;
+	if (w->rate_credit < 1000) {
+		now = now_ms();
+		if (now > w->t_rate) {
+			w->rate_credit += (uint64_t)(now - w->t_rate) * rate;
+			if (w->rate_credit > full)
+				w->rate_credit = full;
+			w->t_rate = now;
+		}
+		if (w->rate_credit < 1000)
+			return 0;
+	}
+	w->rate_credit -= 1000;
+	return 1;
+}
+
 int64_t
 web_publish(struct web *w, const char *msg, size_t len,
     const struct web_item *it)
@@ -1796,6 +1827,10 @@ web_publish(struct web *w, const char *msg, size_t len,
 
 	(void)msg;
 	(void)len;
+	if (!rate_take(w)) {
+		w->ct.skipped++;
+		return 0;
+	}
 	if (web_format_item(it ? it : &empty, w->last + 1, w->ev,
 	    sizeof w->ev, &n) < 0 &&
 	    web_format_item(&empty, w->last + 1, w->ev, sizeof w->ev,

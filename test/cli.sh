@@ -29,6 +29,8 @@ usage_err no_arguments "usage:"
 usage_err missing_value "needs a value" http://h/ -n
 usage_err bad_number "not a number" -n 12x http://h/
 usage_err zero_messages "not a number" -n 0 http://h/
+usage_err serve_rate_needs_serve "--serve-rate needs --serve" --serve-rate 5 http://h/
+usage_err serve_rate_bad "--serve-rate: .-1. is not a number" --serve 0 --serve-rate -1 http://h/
 usage_err bad_framing "not auto, lines" --framing xml http://h/
 usage_err bad_only "only 'geo'" --only text http://h/
 usage_err unknown_preset "unknown preset" twitter:firehose

@@ -567,6 +567,44 @@ endpoints(void)
 	return 0;
 }
 
+/* cfg.max_rate: a burst of one second's worth passes, the rest is
+ * counted in skipped, the published events keep their numbers 1, 2, 3,
+ * and the bucket fills again with time. */
+static int
+rate_bound(void)
+{
+	struct web_item it;
+	struct timespec ts = { 0, 600000000 };	/* 0.6 s: 1.2 events */
+
+	check(server(NULL) == 0);
+	web_close(&srv);
+	cfg.max_rate = 2;
+	check(web_init(&srv, &cfg) == 0);
+	memset(&it, 0, sizeof it);
+	it.text = "x";
+	it.text_len = 1;
+	check(web_publish(&srv, NULL, 0, &it) == 1);
+	check(web_publish(&srv, NULL, 0, &it) == 2);
+	check(web_publish(&srv, NULL, 0, &it) == 0);
+	check(web_publish(&srv, NULL, 0, &it) == 0);
+	check(srv.ct.published == 2 && srv.ct.skipped == 2);
+	check(srv.last == 2);
+	nanosleep(&ts, NULL);
+	check(web_publish(&srv, NULL, 0, &it) == 3);
+	check(web_publish(&srv, NULL, 0, &it) == 0);
+	check(srv.ct.published == 3 && srv.ct.skipped == 3);
+	web_close(&srv);
+	/* 0: no bound */
+	cfg.max_rate = 0;
+	check(web_init(&srv, &cfg) == 0);
+	for (it.text_len = 0; it.text_len < 100; it.text_len++)
+		check(web_publish(&srv, NULL, 0, &it) ==
+		    (int64_t)it.text_len + 1);
+	check(srv.ct.skipped == 0);
+	web_close(&srv);
+	return 0;
+}
+
 static int
 ring_bytes(void)
 {
@@ -763,6 +801,7 @@ main(void)
 	t_run("escaping", escaping);
 	t_run("endpoints", endpoints);
 	t_run("ring_bytes", ring_bytes);
+	t_run("rate_bound", rate_bound);
 	t_run("websocket", websocket);
 	t_run("slow_client", slow_client);
 	return t_done();

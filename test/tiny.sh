@@ -37,6 +37,7 @@ refused() {
 }
 refused serve 'built without the web view \(SLUICE_NO_WEB\)' --serve 8080
 refused serve_token 'SLUICE_NO_WEB' --serve-token x
+refused serve_rate 'SLUICE_NO_WEB' --serve-rate 100
 refused redis 'built without the Redis sink \(SLUICE_NO_REDIS\)' \
     --redis redis://127.0.0.1/
 refused redis_list 'SLUICE_NO_REDIS' --redis-list k

@@ -340,8 +340,9 @@ main(int argc, char **argv)
 		t1 = now();
 		printf("capture_s %.3f bytes %zu\n", t1 - t0,
 		    strlen(head) + (size_t)copies * blen + 5);
-		printf("web published %llu dropped_slow %llu sse %llu\n",
-		    field(sj, "published"), field(sj, "dropped_slow"),
+		printf("web published %llu skipped %llu dropped_slow %llu "
+		    "sse %llu\n", field(sj, "published"),
+		    field(sj, "skipped"), field(sj, "dropped_slow"),
 		    field(sj, "sse"));
 		fflush(stdout);
 		free(body);
