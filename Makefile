@@ -9,15 +9,15 @@ include config.mk
 # compile on its own against its own header (make lint checks it).
 VENDOR = http chunk oauth frame json msg resp inflate sock ca tls
 # The tool around them.
-TOOLOBJ = errstr.o cred.o preset.o sinkfile.o sinkredis.o web.o webpage.o \
-	webcoast.o
+TOOLOBJ = errstr.o cred.o preset.o sinkfile.o sinkredis.o subscribe.o web.o \
+	webpage.o webcoast.o
 OBJ = http.o chunk.o oauth.o frame.o json.o msg.o resp.o inflate.o sock.o \
 	ca.o tls.o stream.o $(TOOLOBJ)
 
 TESTS = test/test_http test/test_chunk test/test_errstr test/test_oauth \
 	test/test_cred test/test_frame test/test_json test/test_msg test/test_resp \
 	test/test_sinkfile test/test_sinkredis test/test_inflate test/test_web \
-	test/test_sock test/test_tls test/test_inflate_small
+	test/test_sock test/test_tls test/test_inflate_small test/test_subscribe
 SHTESTS = test/tiny.sh test/cli.sh test/chunk_peer.sh test/oauth_verify.sh \
 	test/redis.sh test/streamd_test.sh test/web.sh test/tls.sh test/replay.sh \
 	test/e2e.sh test/e2e_redis.sh test/e2e_web.sh test/rtcless.sh \
@@ -51,7 +51,8 @@ sluice: main.o $(OBJ)
 	$(CC) $(SLUICE_CFLAGS) -c -o $@ $<
 
 HDRS = http.h chunk.h oauth.h cred.h frame.h json.h msg.h resp.h inflate.h \
-	sock.h ca.h tls.h sinkfile.h sinkredis.h web.h stream.h errstr.h preset.h
+	sock.h ca.h tls.h sinkfile.h sinkredis.h subscribe.h web.h stream.h errstr.h \
+	preset.h
 main.o: main.c config.h $(HDRS) config.mk
 	$(CC) $(SLUICE_CFLAGS) -DSLUICE_BUILD_CFLAGS="\"$(CC) $(CFLAGS)\"" \
 		-DSLUICE_BEARSSL="\"BearSSL $(BEARSSL_VERSION)\"" -c -o $@ main.c
@@ -72,6 +73,7 @@ ca.o: ca.c ca.h config.mk
 tls.o: tls.c tls.h ca.h config.mk
 sinkfile.o: sinkfile.c sinkfile.h config.mk
 sinkredis.o: sinkredis.c sinkredis.h resp.h config.mk
+subscribe.o: subscribe.c subscribe.h sinkredis.h resp.h sock.h config.mk
 web.o: web.c web.h webdata.h oauth.h config.mk
 webpage.o: webpage.c webdata.h config.mk
 webcoast.o: webcoast.c webdata.h config.mk
@@ -121,6 +123,10 @@ test/oauthsign: test/oauthsign.c oauth.o
 	$(TESTCC) -o $@ test/oauthsign.c oauth.o $(LDFLAGS) $(SLUICE_LIBS)
 test/test_resp: test/test_resp.c test/t.h resp.o
 	$(TESTCC) -o $@ test/test_resp.c resp.o $(LDFLAGS)
+test/test_subscribe: test/test_subscribe.c test/t.h subscribe.o sinkredis.o \
+    resp.o sock.o
+	$(TESTCC) -o $@ test/test_subscribe.c subscribe.o sinkredis.o resp.o \
+		sock.o $(LDFLAGS)
 test/test_sinkfile: test/test_sinkfile.c test/t.h sinkfile.o
 	$(TESTCC) -o $@ test/test_sinkfile.c sinkfile.o $(LDFLAGS)
 test/test_sinkredis: test/test_sinkredis.c test/t.h sinkredis.o resp.o

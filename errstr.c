@@ -19,6 +19,9 @@
 #ifndef SLUICE_NO_WEB
 #include "web.h"
 #endif
+#if !defined(SLUICE_NO_WEB) && !defined(SLUICE_NO_REDIS)
+#include "subscribe.h"
+#endif
 #include "sock.h"
 #include "stream.h"
 #include "ca.h"
@@ -44,6 +47,9 @@ static const struct errdesc table[] = {
 #ifndef SLUICE_NO_REDIS
 	RESP_ERRORS(ERR_ROW)
 	RSINK_ERRORS(ERR_ROW)
+#ifndef SLUICE_NO_WEB
+	SUB_ERRORS(ERR_ROW)
+#endif
 #endif
 #ifndef SLUICE_NO_WEB
 	WEB_ERRORS(ERR_ROW)

@@ -30,6 +30,9 @@
 #ifndef SLUICE_NO_WEB
 #include "web.h"
 #endif
+#if !defined(SLUICE_NO_WEB) && !defined(SLUICE_NO_REDIS)
+#include "subscribe.h"
+#endif
 
 #ifndef SLUICE_VERSION
 #define SLUICE_VERSION "unknown"
@@ -102,17 +105,11 @@ static struct app {
 #if !defined(SLUICE_NO_WEB) && !defined(SLUICE_NO_REDIS)
 	/* "sluice serve --from-redis URL": a Redis subscriber, no stream */
 	const char *from_redis;
-	struct sub {
-		char host[256], port[8], pass[256], user[128], chan[256];
-		int fd, subscribed;
-		int64_t t_retry;
-		size_t len;
-		unsigned char *buf;	/* malloc'd at start-up */
-		size_t cap;
+	struct from_redis {
+		struct sub sub;		/* its read buffer malloc'd too */
 		struct json json;
 		struct json_tok toks[STREAM_TOKENS];
 		struct msg msg;
-		uint64_t received;
 	} *sub;			/* malloc'd at start-up, serve only */
 #endif
 } app;
@@ -1144,8 +1141,8 @@ web_tick(void)
 	if (app.from_redis) {
 		n = snprintf(j, sizeof j, "{\"received\":%llu,\"written\":%llu,"
 		    "\"reconnects\":0,\"source\":\"redis\"}",
-		    (unsigned long long)app.sub->received,
-		    (unsigned long long)app.sub->received);
+		    (unsigned long long)app.sub->sub.received,
+		    (unsigned long long)app.sub->sub.received);
 	} else {
 		len = format_counters(j, sizeof j, 1);
 		n = len == 0 ? -1 : (int)len + snprintf(j + len, sizeof j - len,
@@ -1259,279 +1256,44 @@ setup_outputs(void)
 /* ---- "sluice serve --from-redis": a small Redis subscriber ------------- */
 #if !defined(SLUICE_NO_WEB) && !defined(SLUICE_NO_REDIS)
 
-/* redis://[[user]:password@]host[:port]/CHANNEL */
+/* Logs why the subscriber's connection failed or closed. */
 static void
-sub_parse(const char *u)
+sub_failed(int rc)
 {
-	struct sub *b = app.sub;
-	const char *p, *at, *slash, *hp, *colon;
-	size_t n;
-
-	if (strncmp(u, "redis://", 8) != 0)
-		goto bad;
-	p = u + 8;
-	slash = strchr(p, '/');
-	if (slash == NULL || slash[1] == '\0' ||
-	    strlen(slash + 1) >= sizeof b->chan)
-		goto bad;
-	memcpy(b->chan, slash + 1, strlen(slash + 1) + 1);
-	at = memchr(p, '@', (size_t)(slash - p));
-	hp = p;
-	if (at) {
-		colon = memchr(p, ':', (size_t)(at - p));
-		if (colon) {
-			n = (size_t)(colon - p);
-			if (n >= sizeof b->user ||
-			    (size_t)(at - colon - 1) >= sizeof b->pass)
-				goto bad;
-			memcpy(b->user, p, n);
-			b->user[n] = '\0';
-			memcpy(b->pass, colon + 1, (size_t)(at - colon - 1));
-			b->pass[at - colon - 1] = '\0';
-		} else {
-			if ((size_t)(at - p) >= sizeof b->pass)
-				goto bad;
-			memcpy(b->pass, p, (size_t)(at - p));
-			b->pass[at - p] = '\0';
-		}
-		hp = at + 1;
-	}
-	colon = memchr(hp, ':', (size_t)(slash - hp));
-	n = (size_t)((colon ? colon : slash) - hp);
-	if (n == 0 || n >= sizeof b->host)
-		goto bad;
-	memcpy(b->host, hp, n);
-	b->host[n] = '\0';
-	if (colon) {
-		n = (size_t)(slash - colon - 1);
-		if (n == 0 || n >= sizeof b->port)
-			goto bad;
-		memcpy(b->port, colon + 1, n);
-		b->port[n] = '\0';
-	} else {
-		memcpy(b->port, "6379", 5);
-	}
-	return;
-bad:
-	die(EXIT_USAGE, "--from-redis: want redis://[[user]:password@]host"
-	    "[:port]/CHANNEL, not '%s'", u);
-}
-
-static int
-sub_send(int argc, const char *const *argv)
-{
-	unsigned char cmd[1024];
-	size_t len, off = 0;
-	ssize_t w;
-
-	if (resp_command(cmd, sizeof cmd, &len, argc, argv, NULL) < 0)
-		return -1;
-	while (off < len) {
-		w = write(app.sub->fd, cmd + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		off += (size_t)w;
-	}
-	return 0;
-}
-
-static void
-sub_close(const char *why)
-{
-	struct sub *b = app.sub;
+	const struct sub *b = &app.sub->sub;
 	char msg[400];
 
-	if (b->fd >= 0)
-		close(b->fd);
-	b->fd = -1;
-	b->len = 0;
-	b->subscribed = 0;
-	b->t_retry = sock_now_ms() + 1000;
-	snprintf(msg, sizeof msg, "redis %s:%s: %s; retrying in 1 s",
-	    b->host, b->port, why);
+	snprintf(msg, sizeof msg, "redis %s:%s: %s%s%s; retrying in %d s",
+	    b->addr.host, b->addr.port, errstr(rc),
+	    rc == SUB_E_CONNECT || rc == SUB_E_READ ? ": " : "",
+	    rc == SUB_E_CONNECT || rc == SUB_E_READ ? strerror(errno) : "",
+	    SUB_RETRY_MS / 1000);
 	log_line(&app, 1, msg);
 }
 
-/* Connects (blocking: meant for a Redis on the LAN), AUTH, SUBSCRIBE. */
 static void
-sub_connect(void)
+sub_connected(void)
 {
-	struct sub *b = app.sub;
-	struct addrinfo hints, *res, *ai;
-	const char *argv[3];
-	int fd = -1;
+	int rc = sub_connect(&app.sub->sub);
 
-	memset(&hints, 0, sizeof hints);
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(b->host, b->port, &hints, &res) != 0) {
-		sub_close("cannot resolve");
-		return;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-		if (fd < 0)
-			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
-			break;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	b->fd = fd;
-	if (fd < 0) {
-		sub_close("cannot connect");
-		return;
-	}
-	if (b->pass[0]) {
-		argv[0] = "AUTH";
-		argv[1] = b->user[0] ? b->user : b->pass;
-		argv[2] = b->pass;
-		if (sub_send(b->user[0] ? 3 : 2, argv) < 0) {
-			sub_close("write failed");
-			return;
-		}
-	}
-	argv[0] = "SUBSCRIBE";
-	argv[1] = b->chan;
-	if (sub_send(2, argv) < 0) {
-		sub_close("write failed");
-		return;
-	}
-	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	log_line(&app, 2, "redis: subscribed");
+	if (rc < 0)
+		sub_failed(rc);
+	else
+		log_line(&app, 2, "redis: subscribed");
 }
 
-/* Reads a RESP line "<c><digits>\r\n" at p[*i..n): 1 and *v, 0 when more
- * bytes are needed, -1 when malformed. */
-static int
-sub_line(const unsigned char *p, size_t n, size_t *i, int *type, long *v)
-{
-	size_t k = *i;
-	long x = 0;
-	int neg = 0;
-
-	if (k >= n)
-		return 0;
-	*type = p[k++];
-	if (*type == '+' || *type == '-') {
-		while (k + 1 < n && !(p[k] == '\r' && p[k + 1] == '\n'))
-			k++;
-		if (k + 1 >= n)
-			return 0;
-		*v = (long)(k - *i - 1);
-		*i = k + 2;
-		return 1;
-	}
-	if (k < n && p[k] == '-') {
-		neg = 1;
-		k++;
-	}
-	for (; k < n && p[k] >= '0' && p[k] <= '9'; k++) {
-		if (x > 100000000L)
-			return -1;
-		x = x * 10 + (p[k] - '0');
-	}
-	if (k + 1 >= n)
-		return 0;
-	if (p[k] != '\r' || p[k + 1] != '\n')
-		return -1;
-	*v = neg ? -x : x;
-	*i = k + 2;
-	return 1;
-}
-
-/* One push frame at the start of buf: 1 (*used set; a "message" sets
- * *msg and *mlen), 0 need more, -1 malformed or an error reply. */
-static int
-sub_frame(const unsigned char *p, size_t n, size_t *used,
-    const unsigned char **msg, size_t *mlen)
-{
-	size_t i = 0;
-	long cnt, len, e;
-	int type, rc, is_msg = 0;
-
-	*msg = NULL;
-	rc = sub_line(p, n, &i, &type, &cnt);
-	if (rc <= 0)
-		return rc;
-	if (type == '-')
-		return -1;
-	if (type == '+' || type == ':') {
-		*used = i;
-		return 1;
-	}
-	if (type != '*' || cnt < 0 || cnt > 8)
-		return -1;
-	for (e = 0; e < cnt; e++) {
-		rc = sub_line(p, n, &i, &type, &len);
-		if (rc <= 0)
-			return rc;
-		if (type == ':')
-			continue;
-		if (type != '$' || len < 0)
-			return -1;
-		if (n - i < (size_t)len + 2)
-			return 0;
-		if (e == 0 && len == 7 && !memcmp(p + i, "message", 7))
-			is_msg = 1;
-		if (e == 2 && is_msg) {
-			*msg = p + i;
-			*mlen = (size_t)len;
-		}
-		i += (size_t)len + 2;
-	}
-	*used = i;
-	return 1;
-}
-
+/* A message from the channel: classified like a stream's, then shown. */
 static void
-sub_read(void)
+sub_message(void *arg, const char *p, size_t n)
 {
-	struct sub *b = app.sub;
-	const unsigned char *m;
-	size_t used, mlen;
-	ssize_t r;
-	int rc, ntok;
+	struct from_redis *f = arg;
+	int ntok = json_parse(&f->json, p, n, f->toks, STREAM_TOKENS);
 
-	if (b->len == b->cap) {
-		sub_close("message larger than the read buffer");
-		return;
-	}
-	r = read(b->fd, b->buf + b->len, b->cap - b->len);
-	if (r < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (r <= 0) {
-		sub_close(r == 0 ? "connection closed" : strerror(errno));
-		return;
-	}
-	b->len += (size_t)r;
-	for (;;) {
-		rc = sub_frame(b->buf, b->len, &used, &m, &mlen);
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			sub_close("error reply or malformed data");
-			return;
-		}
-		if (m != NULL) {
-			const char *p = (const char *)m;
-
-			b->received++;
-			ntok = json_parse(&b->json, p, mlen, b->toks,
-			    STREAM_TOKENS);
-			if (ntok > 0 && msg_classify(&b->msg, p, mlen, b->toks,
-			    ntok) > 0) {
-				if (!app.cfg.only_geo || b->msg.has_geo)
-					publish_web(p, mlen, b->toks, ntok,
-					    &b->msg);
-			} else if (!app.cfg.only_geo) {
-				publish_web(p, mlen, NULL, 0, NULL);
-			}
-		}
-		memmove(b->buf, b->buf + used, b->len - used);
-		b->len -= used;
+	if (ntok > 0 && msg_classify(&f->msg, p, n, f->toks, ntok) > 0) {
+		if (!app.cfg.only_geo || f->msg.has_geo)
+			publish_web(p, n, f->toks, ntok, &f->msg);
+	} else if (!app.cfg.only_geo) {
+		publish_web(p, n, NULL, 0, NULL);
 	}
 }
 
@@ -1540,17 +1302,12 @@ sub_read(void)
 static int
 serve_loop(void)
 {
-	struct sub *b = app.sub;
+	struct sub *b = &app.sub->sub;
 	struct pollfd *fds = app.fds;
-	int k, nw, timeout;
+	int k, nw, timeout, rc;
 	double next_web = 0, now;
 
-	b->fd = -1;
-	b->cap = STREAM_FRAME_MAX + 1024;
-	b->buf = malloc(b->cap);
-	if (b->buf == NULL)
-		die(EXIT_GENERIC, "out of memory");
-	sub_connect();
+	sub_connected();
 	while (!got_stop) {
 		k = 0;
 		timeout = 1000;
@@ -1567,10 +1324,11 @@ serve_loop(void)
 			timeout = 1000;
 		if (poll(fds, (nfds_t)(k + nw), timeout) < 0 && errno != EINTR)
 			die(EXIT_GENERIC, "poll:");
-		if (b->fd < 0 && sock_now_ms() >= b->t_retry)
-			sub_connect();
-		else if (k && b->fd >= 0 && fds[0].revents)
-			sub_read();
+		if (b->fd < 0 && sub_retry_ms(b) <= 0)
+			sub_connected();
+		else if (k && b->fd >= 0 && fds[0].revents &&
+		    (rc = sub_read(b, sub_message, app.sub)) < 0)
+			sub_failed(rc);
 		web_step(app.web, fds + k, nw);
 		now = mono_now();
 		if (now >= next_web) {
@@ -1579,8 +1337,7 @@ serve_loop(void)
 		}
 	}
 	web_close(app.web);
-	if (b->fd >= 0)
-		close(b->fd);
+	sub_close(b);
 	if (!app.quiet)
 		warn("%llu messages from Redis shown",
 		    (unsigned long long)b->received);
@@ -1779,10 +1536,17 @@ main(int argc, char **argv)
 		if (app.from_redis == NULL || app.serve == NULL || target)
 			die(EXIT_USAGE, "serve: want --from-redis "
 			    "redis://host[:port]/CHANNEL --serve [ADDR:]PORT");
+		size_t cap = STREAM_FRAME_MAX + 1024;
+		unsigned char *buf = malloc(cap);
+
 		app.sub = calloc(1, sizeof *app.sub);
-		if (app.sub == NULL)
+		if (app.sub == NULL || buf == NULL)
 			die(EXIT_GENERIC, "out of memory");
-		sub_parse(app.from_redis);
+		sub_init(&app.sub->sub, buf, cap);
+		if (sub_parse_url(&app.sub->sub, app.from_redis) < 0)
+			die(EXIT_USAGE, "--from-redis: want redis://[[user]:"
+			    "password@]host[:port]/CHANNEL, not '%s'",
+			    app.from_redis);
 		app.tty = 0;
 		setup_signals();
 		setup_outputs();

@@ -113,40 +113,36 @@ parse_long(const char *s, size_t n, long max, long *out)
 	return 0;
 }
 
-static int
-parse_url(struct rsink *r, const char *u)
+int
+rsink_parse_url(struct rsink_addr *a, const char *u, const char **tail)
 {
 	const char *p, *at, *hend, *slash, *q;
 	long v;
 
-	r->db = 0;
-	memcpy(r->port, "6379", 5);
+	memset(a, 0, sizeof *a);
+	memcpy(a->port, "6379", 5);
+	*tail = "";
 	if (strncmp(u, "unix:", 5) == 0) {
 		p = u + 5;
 		if (strncmp(p, "//", 2) == 0)
 			p += 2;
 		if (*p != '/')
-			return -1;
+			return RSINK_E_URL;
 		q = strchr(p, '?');
 		if (q == NULL)
 			q = p + strlen(p);
-		if ((size_t)(q - p) >= sizeof r->path ||
+		if ((size_t)(q - p) >= sizeof a->path ||
 		    (size_t)(q - p) >=
 		    sizeof ((struct sockaddr_un *)0)->sun_path)
-			return -1;
-		memcpy(r->path, p, (size_t)(q - p));
-		r->path[q - p] = '\0';
-		if (*q) {
-			if (strncmp(q, "?db=", 4) != 0 ||
-			    parse_long(q + 4, strlen(q + 4), 1000000, &v) != 0)
-				return -1;
-			r->db = v;
-		}
-		r->is_unix = 1;
+			return RSINK_E_URL;
+		memcpy(a->path, p, (size_t)(q - p));
+		a->path[q - p] = '\0';
+		a->is_unix = 1;
+		*tail = q;
 		return 0;
 	}
 	if (strncmp(u, "redis://", 8) != 0)
-		return -1;
+		return RSINK_E_URL;
 	p = u + 8;
 	slash = strchr(p, '/');
 	if (slash == NULL)
@@ -159,14 +155,14 @@ parse_url(struct rsink *r, const char *u)
 		const char *colon = memchr(p, ':', (size_t)(at - p));
 
 		if (colon) {
-			if (pct_copy(r->user, sizeof r->user, p,
+			if (pct_copy(a->user, sizeof a->user, p,
 			    (size_t)(colon - p)) != 0 ||
-			    pct_copy(r->pass, sizeof r->pass, colon + 1,
+			    pct_copy(a->pass, sizeof a->pass, colon + 1,
 			    (size_t)(at - colon - 1)) != 0)
-				return -1;
-		} else if (pct_copy(r->pass, sizeof r->pass, p,
+				return RSINK_E_URL;
+		} else if (pct_copy(a->pass, sizeof a->pass, p,
 		    (size_t)(at - p)) != 0) {
-			return -1;
+			return RSINK_E_URL;
 		}
 		p = at + 1;
 	}
@@ -174,28 +170,48 @@ parse_url(struct rsink *r, const char *u)
 	if (*p == '[') {
 		hend = memchr(p, ']', (size_t)(slash - p));
 		if (hend == NULL || hend == p + 1 ||
-		    (size_t)(hend - p - 1) >= sizeof r->host)
-			return -1;
-		memcpy(r->host, p + 1, (size_t)(hend - p - 1));
-		r->host[hend - p - 1] = '\0';
+		    (size_t)(hend - p - 1) >= sizeof a->host)
+			return RSINK_E_URL;
+		memcpy(a->host, p + 1, (size_t)(hend - p - 1));
+		a->host[hend - p - 1] = '\0';
 		q = hend + 1;
 	} else {
 		for (q = p; q < slash && *q != ':'; q++)
 			;
-		if (q == p || (size_t)(q - p) >= sizeof r->host)
-			return -1;
-		memcpy(r->host, p, (size_t)(q - p));
-		r->host[q - p] = '\0';
+		if (q == p || (size_t)(q - p) >= sizeof a->host)
+			return RSINK_E_URL;
+		memcpy(a->host, p, (size_t)(q - p));
+		a->host[q - p] = '\0';
 	}
 	if (q < slash) {
 		if (*q != ':' || parse_long(q + 1, (size_t)(slash - q - 1),
 		    65535, &v) != 0 || v == 0)
-			return -1;
-		memcpy(r->port, q + 1, (size_t)(slash - q - 1));
-		r->port[slash - q - 1] = '\0';
+			return RSINK_E_URL;
+		memcpy(a->port, q + 1, (size_t)(slash - q - 1));
+		a->port[slash - q - 1] = '\0';
 	}
-	if (*slash == '/' && slash[1] != '\0' &&
-	    parse_long(slash + 1, strlen(slash + 1), 1000000, &r->db) != 0)
+	*tail = *slash == '/' ? slash + 1 : slash;
+	return 0;
+}
+
+/* The sink's URL: the address, then the database ("?db=N" for a unix
+ * socket, "/N" for redis://). */
+static int
+parse_url(struct rsink *r, const char *u)
+{
+	const char *tail;
+
+	r->db = 0;
+	if (rsink_parse_url(&r->addr, u, &tail) != 0)
+		return -1;
+	if (r->addr.is_unix) {
+		if (*tail && (strncmp(tail, "?db=", 4) != 0 ||
+		    parse_long(tail + 4, strlen(tail + 4), 1000000,
+		    &r->db) != 0))
+			return -1;
+		return 0;
+	}
+	if (*tail && parse_long(tail, strlen(tail), 1000000, &r->db) != 0)
 		return -1;
 	return 0;
 }
@@ -530,7 +546,7 @@ connected(struct rsink *r)
 	int one = 1;
 
 	r->state = R_READY;
-	if (!r->is_unix)
+	if (!r->addr.is_unix)
 		(void)setsockopt(r->fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof one);
 	resp_init(&r->resp);
@@ -541,13 +557,13 @@ connected(struct rsink *r)
 	r->ctl_len = r->ctl_sent = 0;
 	r->get_out = 0;
 	r->naddr = 0;			/* resolve again next time */
-	if (r->pass[0]) {
-		const char *a[3] = { "AUTH", r->user, r->pass };
+	if (r->addr.pass[0]) {
+		const char *a[3] = { "AUTH", r->addr.user, r->addr.pass };
 
-		if (r->user[0])
+		if (r->addr.user[0])
 			(void)ctl_cmd(r, C_AUTH, 3, a);
 		else {
-			a[1] = r->pass;
+			a[1] = r->addr.pass;
 			(void)ctl_cmd(r, C_AUTH, 2, a);
 		}
 	}
@@ -570,10 +586,10 @@ start_connect(struct rsink *r)
 	socklen_t salen;
 	int rc;
 
-	if (r->is_unix) {
+	if (r->addr.is_unix) {
 		memset(&sun, 0, sizeof sun);
 		sun.sun_family = AF_UNIX;
-		memcpy(sun.sun_path, r->path, strlen(r->path) + 1);
+		memcpy(sun.sun_path, r->addr.path, strlen(r->addr.path) + 1);
 		sa = (const struct sockaddr *)&sun;
 		salen = (socklen_t)sizeof sun;
 	} else {
@@ -581,10 +597,10 @@ start_connect(struct rsink *r)
 			memset(&hints, 0, sizeof hints);
 			hints.ai_family = AF_UNSPEC;
 			hints.ai_socktype = SOCK_STREAM;
-			rc = getaddrinfo(r->host, r->port, &hints, &res);
+			rc = getaddrinfo(r->addr.host, r->addr.port, &hints, &res);
 			if (rc != 0) {
 				snprintf(r->errmsg, sizeof r->errmsg,
-				    "cannot resolve %.100s: %s", r->host,
+				    "cannot resolve %.100s: %s", r->addr.host,
 				    gai_strerror(rc));
 				lost(r, r->errmsg, 0);
 				return;

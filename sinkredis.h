@@ -146,15 +146,21 @@ struct rsink_cfg {
 	void *log_arg;
 };
 
+/* Where a Redis URL points (see "URL" above); also what the "sluice
+ * serve --from-redis" subscriber (subscribe.h) connects to. */
+struct rsink_addr {
+	char host[256];
+	char port[8];			/* "6379" unless given */
+	char user[128];			/* %-decoded; "": none */
+	char pass[256];			/* %-decoded; "": none */
+	char path[108];			/* unix socket */
+	int is_unix;
+};
+
 /* The context.  Caller-allocated; do not touch the fields. */
 struct rsink {
 	struct rsink_cfg cfg;		/* copy; its strings MUST outlive r */
-	char host[256];
-	char port[8];
-	char user[128];
-	char pass[256];
-	char path[108];			/* unix socket */
-	int is_unix;
+	struct rsink_addr addr;
 	long db;
 	char maxlen_s[24];		/* "N" */
 	char nmaxlen_s[24];		/* "-N" */
@@ -199,6 +205,13 @@ struct rsink {
 	int low_said;			/* "backlog full" logged */
 	uint64_t accepted, acked, dropped, reconnects, full;
 };
+
+/* Parses url into *a.  *tail is set to what follows: for redis:// the
+ * text after "host[:port]/" ("" when there is none: the database for the
+ * sink, the channel for the subscriber), for unix: the "?..." query or
+ * "".  Returns 0 or RSINK_E_URL. */
+int rsink_parse_url(struct rsink_addr *a, const char *url,
+    const char **tail);
 
 /* Sets r up for cfg with the backlog buf[0..cap) (cap 0: no backlog is
  * possible; use RSINK_BACKLOG_DEFAULT).  Does no I/O: the first

@@ -12,6 +12,7 @@
 #include "resp.h"
 #include "sinkfile.h"
 #include "sinkredis.h"
+#include "subscribe.h"
 #include "web.h"
 #include "sock.h"
 #include "stream.h"
@@ -30,6 +31,7 @@ static const int codes[] = {
 	RESP_ERRORS(CODE_ROW)
 	FSINK_ERRORS(CODE_ROW)
 	RSINK_ERRORS(CODE_ROW)
+	SUB_ERRORS(CODE_ROW)
 	WEB_ERRORS(CODE_ROW)
 	SOCK_ERRORS(CODE_ROW)
 	TLS_ERRORS(CODE_ROW)

@@ -65,13 +65,13 @@ url_parsing(void)
 			continue;
 		}
 		check(rc == 0);
-		check(strcmp(rs.host, u->host) == 0);
-		check(strcmp(rs.port, u->port) == 0);
-		check(strcmp(rs.user, u->user) == 0);
-		check(strcmp(rs.pass, u->pass) == 0);
-		check(strcmp(rs.path, u->path) == 0);
+		check(strcmp(rs.addr.host, u->host) == 0);
+		check(strcmp(rs.addr.port, u->port) == 0);
+		check(strcmp(rs.addr.user, u->user) == 0);
+		check(strcmp(rs.addr.pass, u->pass) == 0);
+		check(strcmp(rs.addr.path, u->path) == 0);
 		check(rs.db == u->db);
-		check(rs.is_unix == (u->path[0] != '\0'));
+		check(rs.addr.is_unix == (u->path[0] != '\0'));
 	}
 	cfg.url = "redis://h";
 	cfg.key = NULL;
