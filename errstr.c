@@ -48,7 +48,7 @@ static const struct errdesc table[] = {
 	RESP_ERRORS(ERR_ROW)
 	RSINK_ERRORS(ERR_ROW)
 #ifndef SLUICE_NO_WEB
-	SUB_ERRORS(ERR_ROW)
+	SUBSCRIBE_ERRORS(ERR_ROW)
 #endif
 #endif
 #ifndef SLUICE_NO_WEB

@@ -106,7 +106,7 @@ static struct app {
 	/* "sluice serve --from-redis URL": a Redis subscriber, no stream */
 	const char *from_redis;
 	struct from_redis {
-		struct sub sub;		/* its read buffer malloc'd too */
+		struct subscribe sub;	/* its read buffer malloc'd too */
 		struct json json;
 		struct json_tok toks[STREAM_TOKENS];
 		struct msg msg;
@@ -1258,33 +1258,32 @@ setup_outputs(void)
 
 /* Logs why the subscriber's connection failed or closed. */
 static void
-sub_failed(int rc)
+from_redis_failed(int rc)
 {
-	const struct sub *b = &app.sub->sub;
+	const struct subscribe *b = &app.sub->sub;
+	int sys = rc == SUBSCRIBE_E_CONNECT || rc == SUBSCRIBE_E_READ;
 	char msg[400];
 
 	snprintf(msg, sizeof msg, "redis %s:%s: %s%s%s; retrying in %d s",
-	    b->addr.host, b->addr.port, errstr(rc),
-	    rc == SUB_E_CONNECT || rc == SUB_E_READ ? ": " : "",
-	    rc == SUB_E_CONNECT || rc == SUB_E_READ ? strerror(errno) : "",
-	    SUB_RETRY_MS / 1000);
+	    b->addr.host, b->addr.port, errstr(rc), sys ? ": " : "",
+	    sys ? strerror(errno) : "", SUBSCRIBE_RETRY_MS / 1000);
 	log_line(&app, 1, msg);
 }
 
 static void
-sub_connected(void)
+from_redis_connect(void)
 {
-	int rc = sub_connect(&app.sub->sub);
+	int rc = subscribe_connect(&app.sub->sub);
 
 	if (rc < 0)
-		sub_failed(rc);
+		from_redis_failed(rc);
 	else
 		log_line(&app, 2, "redis: subscribed");
 }
 
 /* A message from the channel: classified like a stream's, then shown. */
 static void
-sub_message(void *arg, const char *p, size_t n)
+from_redis_message(void *arg, const char *p, size_t n)
 {
 	struct from_redis *f = arg;
 	int ntok = json_parse(&f->json, p, n, f->toks, STREAM_TOKENS);
@@ -1302,12 +1301,12 @@ sub_message(void *arg, const char *p, size_t n)
 static int
 serve_loop(void)
 {
-	struct sub *b = &app.sub->sub;
+	struct subscribe *b = &app.sub->sub;
 	struct pollfd *fds = app.fds;
 	int k, nw, timeout, rc;
 	double next_web = 0, now;
 
-	sub_connected();
+	from_redis_connect();
 	while (!got_stop) {
 		k = 0;
 		timeout = 1000;
@@ -1324,11 +1323,11 @@ serve_loop(void)
 			timeout = 1000;
 		if (poll(fds, (nfds_t)(k + nw), timeout) < 0 && errno != EINTR)
 			die(EXIT_GENERIC, "poll:");
-		if (b->fd < 0 && sub_retry_ms(b) <= 0)
-			sub_connected();
+		if (b->fd < 0 && subscribe_retry_ms(b) <= 0)
+			from_redis_connect();
 		else if (k && b->fd >= 0 && fds[0].revents &&
-		    (rc = sub_read(b, sub_message, app.sub)) < 0)
-			sub_failed(rc);
+		    (rc = subscribe_read(b, from_redis_message, app.sub)) < 0)
+			from_redis_failed(rc);
 		web_step(app.web, fds + k, nw);
 		now = mono_now();
 		if (now >= next_web) {
@@ -1337,7 +1336,7 @@ serve_loop(void)
 		}
 	}
 	web_close(app.web);
-	sub_close(b);
+	subscribe_close(b);
 	if (!app.quiet)
 		warn("%llu messages from Redis shown",
 		    (unsigned long long)b->received);
@@ -1542,8 +1541,8 @@ main(int argc, char **argv)
 		app.sub = calloc(1, sizeof *app.sub);
 		if (app.sub == NULL || buf == NULL)
 			die(EXIT_GENERIC, "out of memory");
-		sub_init(&app.sub->sub, buf, cap);
-		if (sub_parse_url(&app.sub->sub, app.from_redis) < 0)
+		subscribe_init(&app.sub->sub, buf, cap);
+		if (subscribe_parse_url(&app.sub->sub, app.from_redis) < 0)
 			die(EXIT_USAGE, "--from-redis: want redis://[[user]:"
 			    "password@]host[:port]/CHANNEL, not '%s'",
 			    app.from_redis);

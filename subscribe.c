@@ -14,7 +14,7 @@
 #include "subscribe.h"
 
 void
-sub_init(struct sub *b, unsigned char *buf, size_t cap)
+subscribe_init(struct subscribe *b, unsigned char *buf, size_t cap)
 {
 	memset(b, 0, sizeof *b);
 	b->fd = -1;
@@ -23,43 +23,43 @@ sub_init(struct sub *b, unsigned char *buf, size_t cap)
 }
 
 int
-sub_parse_url(struct sub *b, const char *url)
+subscribe_parse_url(struct subscribe *b, const char *url)
 {
 	const char *chan;
 	size_t n;
 
 	if (rsink_parse_url(&b->addr, url, &chan) != 0 || b->addr.is_unix)
-		return SUB_E_URL;
+		return SUBSCRIBE_E_URL;
 	n = strlen(chan);
 	if (n == 0 || n >= sizeof b->chan)
-		return SUB_E_URL;
+		return SUBSCRIBE_E_URL;
 	memcpy(b->chan, chan, n + 1);
 	return 0;
 }
 
 void
-sub_close(struct sub *b)
+subscribe_close(struct subscribe *b)
 {
 	if (b->fd >= 0)
 		close(b->fd);
 	b->fd = -1;
 	b->len = 0;
-	b->t_retry = sock_now_ms() + SUB_RETRY_MS;
+	b->t_retry = sock_now_ms() + SUBSCRIBE_RETRY_MS;
 }
 
 int64_t
-sub_retry_ms(const struct sub *b)
+subscribe_retry_ms(const struct subscribe *b)
 {
 	return b->t_retry - sock_now_ms();
 }
 
 /* Closes, keeping errno for the caller's message; returns rc. */
 static int
-fail(struct sub *b, int rc)
+fail(struct subscribe *b, int rc)
 {
 	int e = errno;
 
-	sub_close(b);
+	subscribe_close(b);
 	errno = e;
 	return rc;
 }
@@ -85,17 +85,17 @@ send_command(int fd, int argc, const char *const *argv)
 }
 
 int
-sub_connect(struct sub *b)
+subscribe_connect(struct subscribe *b)
 {
 	struct addrinfo hints, *res, *ai;
 	const char *argv[3];
 	int fd = -1;
 
-	sub_close(b);
+	subscribe_close(b);
 	memset(&hints, 0, sizeof hints);
 	hints.ai_socktype = SOCK_STREAM;
 	if (getaddrinfo(b->addr.host, b->addr.port, &hints, &res) != 0)
-		return fail(b, SUB_E_RESOLVE);
+		return fail(b, SUBSCRIBE_E_RESOLVE);
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 		if (fd < 0)
@@ -107,19 +107,19 @@ sub_connect(struct sub *b)
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		return fail(b, SUB_E_CONNECT);
+		return fail(b, SUBSCRIBE_E_CONNECT);
 	b->fd = fd;
 	if (b->addr.pass[0]) {
 		argv[0] = "AUTH";
 		argv[1] = b->addr.user[0] ? b->addr.user : b->addr.pass;
 		argv[2] = b->addr.pass;
 		if (send_command(fd, b->addr.user[0] ? 3 : 2, argv) < 0)
-			return fail(b, SUB_E_WRITE);
+			return fail(b, SUBSCRIBE_E_WRITE);
 	}
 	argv[0] = "SUBSCRIBE";
 	argv[1] = b->chan;
 	if (send_command(fd, 2, argv) < 0)
-		return fail(b, SUB_E_WRITE);
+		return fail(b, SUBSCRIBE_E_WRITE);
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	return 0;
 }
@@ -165,7 +165,7 @@ resp_line(const unsigned char *p, size_t n, size_t *i, int *type, long *v)
 }
 
 int
-sub_frame(const unsigned char *p, size_t n, size_t *used,
+subscribe_frame(const unsigned char *p, size_t n, size_t *used,
     const unsigned char **msg, size_t *mlen)
 {
 	size_t i = 0;
@@ -175,27 +175,28 @@ sub_frame(const unsigned char *p, size_t n, size_t *used,
 	*msg = NULL;
 	rc = resp_line(p, n, &i, &type, &cnt);
 	if (rc <= 0)
-		return rc < 0 ? SUB_E_REPLY : 0;
+		return rc < 0 ? SUBSCRIBE_E_REPLY : 0;
 	if (type == '-')
-		return SUB_E_REPLY;
+		return SUBSCRIBE_E_REPLY;
 	if (type == '+' || type == ':') {
 		*used = i;
 		return 1;
 	}
 	if (type != '*' || cnt < 0 || cnt > 8)
-		return SUB_E_REPLY;
+		return SUBSCRIBE_E_REPLY;
 	for (e = 0; e < cnt; e++) {
 		rc = resp_line(p, n, &i, &type, &len);
 		if (rc <= 0)
-			return rc < 0 ? SUB_E_REPLY : 0;
+			return rc < 0 ? SUBSCRIBE_E_REPLY : 0;
 		if (type == ':')
 			continue;
 		if (type != '$' || len < 0)
-			return SUB_E_REPLY;
+			return SUBSCRIBE_E_REPLY;
 		if (n - i < (size_t)len + 2)
 			return 0;
-		if (p[i + (size_t)len] != '\r' || p[i + (size_t)len + 1] != '\n')
-			return SUB_E_REPLY;
+		if (p[i + (size_t)len] != '\r' ||
+		    p[i + (size_t)len + 1] != '\n')
+			return SUBSCRIBE_E_REPLY;
 		if (e == 0 && len == 7 && !memcmp(p + i, "message", 7))
 			is_msg = 1;
 		if (e == 2 && is_msg) {
@@ -209,7 +210,7 @@ sub_frame(const unsigned char *p, size_t n, size_t *used,
 }
 
 int
-sub_read(struct sub *b, sub_message_fn fn, void *arg)
+subscribe_read(struct subscribe *b, subscribe_message_fn fn, void *arg)
 {
 	const unsigned char *m;
 	size_t used, mlen;
@@ -219,16 +220,16 @@ sub_read(struct sub *b, sub_message_fn fn, void *arg)
 	if (b->fd < 0)
 		return 0;
 	if (b->len == b->cap)
-		return fail(b, SUB_E_TOOBIG);
+		return fail(b, SUBSCRIBE_E_TOOBIG);
 	r = read(b->fd, b->buf + b->len, b->cap - b->len);
 	if (r < 0 && (errno == EINTR || errno == EAGAIN ||
 	    errno == EWOULDBLOCK))
 		return 0;
 	if (r <= 0)
-		return fail(b, r == 0 ? SUB_E_CLOSED : SUB_E_READ);
+		return fail(b, r == 0 ? SUBSCRIBE_E_CLOSED : SUBSCRIBE_E_READ);
 	b->len += (size_t)r;
 	for (;;) {
-		rc = sub_frame(b->buf, b->len, &used, &m, &mlen);
+		rc = subscribe_frame(b->buf, b->len, &used, &m, &mlen);
 		if (rc == 0)
 			break;
 		if (rc < 0)

@@ -13,25 +13,25 @@
 static int
 url(void)
 {
-	struct sub b;
+	struct subscribe b;
 
-	sub_init(&b, NULL, 0);
-	check(sub_parse_url(&b, "redis://127.0.0.1/tweets") == 0);
+	subscribe_init(&b, NULL, 0);
+	check(subscribe_parse_url(&b, "redis://127.0.0.1/tweets") == 0);
 	check(!strcmp(b.addr.host, "127.0.0.1") &&
 	    !strcmp(b.addr.port, "6379") && !strcmp(b.chan, "tweets"));
 	check(b.addr.user[0] == '\0' && b.addr.pass[0] == '\0');
-	check(sub_parse_url(&b, "redis://u:p%40ss@[::1]:7000/a/b") == 0);
+	check(subscribe_parse_url(&b, "redis://u:p%40ss@[::1]:7000/a/b") == 0);
 	check(!strcmp(b.addr.host, "::1") && !strcmp(b.addr.port, "7000"));
 	check(!strcmp(b.addr.user, "u") && !strcmp(b.addr.pass, "p@ss"));
 	check(!strcmp(b.chan, "a/b"));
-	check(sub_parse_url(&b, "redis://secret@h/c") == 0);
+	check(subscribe_parse_url(&b, "redis://secret@h/c") == 0);
 	check(!strcmp(b.addr.pass, "secret") && b.addr.user[0] == '\0');
-	check(sub_parse_url(&b, "redis://h") == SUB_E_URL);
-	check(sub_parse_url(&b, "redis://h/") == SUB_E_URL);
-	check(sub_parse_url(&b, "http://h/c") == SUB_E_URL);
-	check(sub_parse_url(&b, "unix:/tmp/r.sock") == SUB_E_URL);
-	check(sub_parse_url(&b, "redis://h:0/c") == SUB_E_URL);
-	check(sub_parse_url(&b, "redis://h:x/c") == SUB_E_URL);
+	check(subscribe_parse_url(&b, "redis://h") == SUBSCRIBE_E_URL);
+	check(subscribe_parse_url(&b, "redis://h/") == SUBSCRIBE_E_URL);
+	check(subscribe_parse_url(&b, "http://h/c") == SUBSCRIBE_E_URL);
+	check(subscribe_parse_url(&b, "unix:/tmp/r.sock") == SUBSCRIBE_E_URL);
+	check(subscribe_parse_url(&b, "redis://h:0/c") == SUBSCRIBE_E_URL);
+	check(subscribe_parse_url(&b, "redis://h:x/c") == SUBSCRIBE_E_URL);
 	return 0;
 }
 
@@ -52,12 +52,13 @@ frame_cuts(void)
 	static const size_t lens[] = { (size_t)-1, 11, (size_t)-1, 0 };
 
 	while (off < n) {
-		rc = sub_frame(p + off, n - off, &whole, &m, &mlen);
+		rc = subscribe_frame(p + off, n - off, &whole, &m, &mlen);
 		check(rc == 1);
 		check(lens[nframe] == (size_t)-1 ? m == NULL :
 		    (m != NULL && mlen == lens[nframe]));
 		for (k = 0; k < whole; k++)
-			check(sub_frame(p + off, k, &used, &m, &mlen) == 0);
+			check(subscribe_frame(p + off, k, &used, &m,
+			    &mlen) == 0);
 		off += whole;
 		nframe++;
 	}
@@ -77,8 +78,8 @@ frame_bad(void)
 	size_t used, mlen, i;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		check(sub_frame((const unsigned char *)bad[i], strlen(bad[i]),
-		    &used, &m, &mlen) == SUB_E_REPLY);
+		check(subscribe_frame((const unsigned char *)bad[i],
+		    strlen(bad[i]), &used, &m, &mlen) == SUBSCRIBE_E_REPLY);
 	return 0;
 }
 
@@ -98,13 +99,13 @@ on_message(void *arg, const char *p, size_t n)
 
 /* A subscriber reading from one end of a socket pair. */
 static int
-pair(struct sub *b, unsigned char *buf, size_t cap, int *peer)
+pair(struct subscribe *b, unsigned char *buf, size_t cap, int *peer)
 {
 	int sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 		return -1;
-	sub_init(b, buf, cap);
+	subscribe_init(b, buf, cap);
 	b->fd = sv[0];
 	(void)fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
 	*peer = sv[1];
@@ -114,7 +115,7 @@ pair(struct sub *b, unsigned char *buf, size_t cap, int *peer)
 static int
 reading(void)
 {
-	struct sub b;
+	struct subscribe b;
 	unsigned char buf[256];
 	size_t i, n = sizeof frames - 1;
 	int peer;
@@ -122,30 +123,31 @@ reading(void)
 	/* byte by byte: the same two messages */
 	check(pair(&b, buf, sizeof buf, &peer) == 0);
 	ngot = 0;
-	check(sub_read(&b, on_message, NULL) == 0);	/* nothing yet */
+	check(subscribe_read(&b, on_message, NULL) == 0);	/* nothing */
 	for (i = 0; i < n; i++) {
 		check(write(peer, frames + i, 1) == 1);
-		check(sub_read(&b, on_message, NULL) == 0);
+		check(subscribe_read(&b, on_message, NULL) == 0);
 	}
 	check(ngot == 2 && b.received == 2);
 	check(!strcmp(got[0], "{\"id\":\"1\"}\n") && got[1][0] == '\0');
 	check(b.len == 0 && b.fd >= 0);
 	/* an error reply closes */
 	check(write(peer, "-NOAUTH x\r\n", 11) == 11);
-	check(sub_read(&b, on_message, NULL) == SUB_E_REPLY);
-	check(b.fd == -1 && sub_retry_ms(&b) > 0);
+	check(subscribe_read(&b, on_message, NULL) == SUBSCRIBE_E_REPLY);
+	check(b.fd == -1 && subscribe_retry_ms(&b) > 0);
 	close(peer);
 
 	/* end of stream */
 	check(pair(&b, buf, sizeof buf, &peer) == 0);
 	close(peer);
-	check(sub_read(&b, on_message, NULL) == SUB_E_CLOSED && b.fd == -1);
+	check(subscribe_read(&b, on_message, NULL) == SUBSCRIBE_E_CLOSED);
+	check(b.fd == -1);
 
 	/* a message larger than the buffer */
 	check(pair(&b, buf, 32, &peer) == 0);
 	check(write(peer, frames + 35, 40) == 40);	/* the 2nd frame */
-	check(sub_read(&b, on_message, NULL) == 0);	/* 32 bytes read */
-	check(sub_read(&b, on_message, NULL) == SUB_E_TOOBIG);
+	check(subscribe_read(&b, on_message, NULL) == 0);	/* 32 read */
+	check(subscribe_read(&b, on_message, NULL) == SUBSCRIBE_E_TOOBIG);
 	check(b.fd == -1);
 	close(peer);
 	return 0;
