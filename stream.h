@@ -53,12 +53,12 @@
 #define STREAM_AUTH_MAX 1024	/* Authorization field */
 #endif
 
-/* Errors.  Range -200 .. -219. */
+/* Errors.  Range -200 .. -219 (-203, "https needs trust anchor
+ * storage", is retired: anchors are read on demand since tls.c/ca.c). */
 #define STREAM_ERRORS(X) \
 	X(STREAM_E_URL, -200, "invalid stream URL") \
 	X(STREAM_E_REQUEST, -201, "request does not fit the request buffer") \
 	X(STREAM_E_AUTH_SIGN, -202, "could not build the Authorization field") \
-	X(STREAM_E_TLS_CONFIG, -203, "https needs trust anchor storage") \
 	X(STREAM_E_DEDUPE_CONFIG, -204, "dedupe needs an id ring (cfg ids)")
 
 enum stream_error {
