@@ -234,14 +234,16 @@ FUZZCC = clang
 FUZZSAN = -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZFLAGS = -g -O1 -fsanitize=fuzzer $(FUZZSAN)
 FZ = -std=c99 -D_POSIX_C_SOURCE=200809L -I.
-FUZZ_TARGETS = inflate json http chunk frame sse resp oauth pipeline
+FUZZ_TARGETS = inflate json http chunk frame sse resp oauth pipeline subscribe
 FUZZERS = test/fuzz/fuzz_inflate test/fuzz/fuzz_json test/fuzz/fuzz_http \
 	test/fuzz/fuzz_chunk test/fuzz/fuzz_frame test/fuzz/fuzz_sse \
-	test/fuzz/fuzz_resp test/fuzz/fuzz_oauth test/fuzz/fuzz_pipeline
+	test/fuzz/fuzz_resp test/fuzz/fuzz_oauth test/fuzz/fuzz_pipeline \
+	test/fuzz/fuzz_subscribe
 REPLAYERS = test/fuzz/replay_inflate test/fuzz/replay_json \
 	test/fuzz/replay_http test/fuzz/replay_chunk test/fuzz/replay_frame \
 	test/fuzz/replay_sse test/fuzz/replay_resp test/fuzz/replay_oauth \
-	test/fuzz/replay_pipeline
+	test/fuzz/replay_pipeline \
+	test/fuzz/replay_subscribe
 PIPE_SRC = stream.c http.c chunk.c inflate.c frame.c json.c msg.c sock.c \
 	ca.c tls.c errstr.c
 PIPE_DEPS = $(PIPE_SRC) $(HDRS) test/fuzz/fuzz.h
@@ -283,6 +285,15 @@ test/fuzz/replay_sse: test/fuzz/fuzz_frame.c test/fuzz/fuzz.h frame.c \
     frame.h test/fuzz/replay.c
 	$(FUZZCC) -g -O1 $(FUZZSAN) $(FZ) -DFUZZ_MODE=FRAME_SSE -o $@ \
 		test/fuzz/fuzz_frame.c test/fuzz/replay.c frame.c
+SUB_SRC = subscribe.c sinkredis.c resp.c sock.c
+test/fuzz/fuzz_subscribe: test/fuzz/fuzz_subscribe.c test/fuzz/fuzz.h \
+    $(SUB_SRC) subscribe.h sinkredis.h resp.h sock.h
+	$(FUZZCC) $(FUZZFLAGS) $(FZ) -o $@ test/fuzz/fuzz_subscribe.c \
+		$(SUB_SRC)
+test/fuzz/replay_subscribe: test/fuzz/fuzz_subscribe.c test/fuzz/fuzz.h \
+    $(SUB_SRC) subscribe.h sinkredis.h resp.h sock.h test/fuzz/replay.c
+	$(FUZZCC) -g -O1 $(FUZZSAN) $(FZ) -o $@ test/fuzz/fuzz_subscribe.c \
+		test/fuzz/replay.c $(SUB_SRC)
 test/fuzz/fuzz_resp: test/fuzz/fuzz_resp.c test/fuzz/fuzz.h resp.c resp.h
 	$(FUZZCC) $(FUZZFLAGS) $(FZ) -o $@ test/fuzz/fuzz_resp.c resp.c
 test/fuzz/replay_resp: test/fuzz/fuzz_resp.c test/fuzz/fuzz.h resp.c resp.h \

@@ -119,6 +119,13 @@ def main(root):
           b'y' * 200 + b'\r\n')
     write(root, 'resp', 'exec', b'*2\r\n+QUEUED\r\n*2\r\n:-5\r\n$3\r\nabc'
           b'\r\n')
+    # subscribe (push frames as "sluice serve --from-redis" reads them)
+    write(root, 'subscribe', 'session',
+          b'*3\r\n$9\r\nsubscribe\r\n$6\r\ntweets\r\n:1\r\n'
+          b'*3\r\n$7\r\nmessage\r\n$6\r\ntweets\r\n$11\r\n{"id":"1"}\n'
+          b'\r\n+OK\r\n*3\r\n$7\r\nmessage\r\n$1\r\nt\r\n$0\r\n\r\n')
+    write(root, 'subscribe', 'error', b'*3\r\n$7\r\nmessage\r\n$1\r\nt'
+          b'\r\n$3\r\nabc\r\n-NOAUTH Authentication required.\r\n')
     # oauth (byte 0: method/cred/flags; byte 1 picks the url/body cut)
     for i, (u, b) in enumerate([
             (b'https://stream.twitter.com/1.1/statuses/filter.json'
