@@ -575,13 +575,15 @@ rate_bound(void)
 {
 	struct web_item it;
 	struct timespec ts = { 0, 600000000 };	/* 0.6 s: 1.2 events */
+	static char text[100];
 
 	check(server(NULL) == 0);
 	web_close(&srv);
 	cfg.max_rate = 2;
 	check(web_init(&srv, &cfg) == 0);
 	memset(&it, 0, sizeof it);
-	it.text = "x";
+	memset(text, 'x', sizeof text);
+	it.text = text;
 	it.text_len = 1;
 	check(web_publish(&srv, NULL, 0, &it) == 1);
 	check(web_publish(&srv, NULL, 0, &it) == 2);
@@ -597,7 +599,7 @@ rate_bound(void)
 	/* 0: no bound */
 	cfg.max_rate = 0;
 	check(web_init(&srv, &cfg) == 0);
-	for (it.text_len = 0; it.text_len < 100; it.text_len++)
+	for (it.text_len = 0; it.text_len < sizeof text; it.text_len++)
 		check(web_publish(&srv, NULL, 0, &it) ==
 		    (int64_t)it.text_len + 1);
 	check(srv.ct.skipped == 0);
