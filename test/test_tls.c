@@ -1208,7 +1208,7 @@ san_handmade(void)
 	der_ext(&e, "\x06\x03\x55\x1d\x13", 5, "\x01\x01\xff", 3,
 	    "\x30\x00", 2);
 	der_ext(&e, OID_SAN, 5, "", 0, gn_one, sizeof gn_one - 1);
-	n = der_cert(c, HEAD + 5, sizeof HEAD - 6, &e, TAIL, sizeof TAIL - 1);
+	n = der_cert(c, &HEAD[5], sizeof HEAD - 6, &e, TAIL, sizeof TAIL - 1);
 	WANT(1, 1);
 	/* issuerUniqueID and subjectUniqueID before [3] */
 	{
