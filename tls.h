@@ -24,12 +24,32 @@
  * VALID, or a BearSSL X.509 code, the tool exits 5) vs a handshake failure
  * (other BearSSL codes, alerts).  BearSSL's engine and X.509 error codes
  * are passed through as -(1000 + err); tls_br_errstr() says them in words
- * ("certificate expired", "unknown issuer", "hostname mismatch").
+ * ("certificate expired", "unknown issuer", "hostname or IP address
+ * mismatch").
  *
  * Protocol: TLS 1.2 only (BearSSL 0.6 has no 1.3), ECDHE with AES-GCM or
  * ChaCha20-Poly1305, RSA or ECDSA server keys, SNI, hostname check.  The
  * implementations are BearSSL's fastest for the CPU (br_ssl_client_init_
  * full picks AES-NI + PCLMUL on x86; tls_impl() names the choice).
+ *
+ * Names.  A DNS host name is sent as SNI and matched by BearSSL against
+ * the certificate's dNSName subjectAltNames (its CN when it has no
+ * subjectAltName), with a leading wildcard.  An IP literal -- "192.0.2.1",
+ * "2001:db8::1", also "[2001:db8::1]" and "fe80::1%eth0" (zone ignored),
+ * as inet_pton() reads them -- is not sent as SNI (RFC 6066 s.3 forbids
+ * it) and must equal one of the end-entity certificate's iPAddress
+ * subjectAltNames (RFC 5280 4.2.1.6, RFC 6125 6.2.1): a dNSName or CN
+ * that spells the address does not count, and an IPv4 address does not
+ * match its IPv4-mapped IPv6 form.  The certificate is read for those
+ * names as it streams in, by a small push DER walker with a fixed state
+ * (struct tls_san, 84 bytes, inside struct tls; no copy of the
+ * certificate): it follows Certificate > tbsCertificate > extensions >
+ * subjectAltName > GeneralNames and skips the rest by length; a
+ * certificate it finds malformed has no address.  A mismatch fails the
+ * handshake with the DNS name's code, BearSSL's BR_ERR_X509_BAD_SERVER_
+ * NAME, a verification error; when the chain itself fails too, the
+ * chain's error is reported.  Insecure and pin-only modes check no name,
+ * for addresses as for DNS names.
  *
  * Trust anchors (ca.h), two ways.  In memory: cfg.ta, a struct ca_store
  * filled from a PEM bundle or a compiled-in array.  On demand (cfg.find):
@@ -64,7 +84,7 @@
  * server with a session cache resumes (no certificate exchange, one round
  * trip less).  tls_resumed() tells which happened.
  *
- * Memory (LP64, BearSSL 0.6): sizeof(struct tls) is 8992 bytes; iobuf
+ * Memory (LP64, BearSSL 0.6): sizeof(struct tls) is 9096 bytes; iobuf
  * TLS_IOBUF_MONO = BR_SSL_BUFSIZE_MONO = 16709 bytes (one record each way,
  * half-duplex, enough for HTTP request then response) or
  * BR_SSL_BUFSIZE_BIDI = 33178 bytes; plus the trust anchors (ca.h): a
@@ -173,6 +193,25 @@ struct tls_config {
 
 struct tls;
 
+/* IP-literal hosts: the end-entity certificate's subjectAltName iPAddress
+ * entries, compared with the address while the certificate streams in
+ * (tls.c's DER walker).  It follows the structure Certificate >
+ * tbsCertificate > [3] > Extensions > Extension > extnValue >
+ * GeneralNames, skipping everything else by length; it holds no byte of
+ * the certificate but the element being compared.  Part of struct tls, do
+ * not touch.  TLS_SAN_DEPTH is that path's depth, not a tunable. */
+#define TLS_SAN_DEPTH 7
+struct tls_san {
+	uint32_t end[TLS_SAN_DEPTH];	/* where each open element ends */
+	uint32_t pos;			/* certificate bytes walked */
+	uint32_t len;			/* bytes left of the current element */
+	unsigned char k[TLS_SAN_DEPTH + 1];	/* fields seen per level */
+	unsigned char depth, state, tag, nlen;
+	unsigned char is_san, match, want_len, val_len;
+	unsigned char want[16];		/* the address, network order */
+	unsigned char val[16];		/* an OID or an iPAddress being read */
+};
+
 /* The X.509 class installed in the engine: forwards to the minimal
  * validator and feeds the end-entity certificate to a decoder for pinning
  * and the insecure/pin-only overrides. */
@@ -201,6 +240,9 @@ struct tls {
 	int lazy_err;		/* TLS_E_* that failed the last chain */
 	int64_t now;		/* fixed validation time, 0: clock */
 	int64_t vnow;		/* time used for the last chain */
+	unsigned char ip[16];	/* host as an IP literal, network order */
+	unsigned ip_len;	/* 4 or 16; 0: host is a DNS name */
+	struct tls_san san;	/* the EE certificate's iPAddress SANs */
 	unsigned char ee_spki[32];	/* SHA-256 of the EE SPKI */
 	int have_spki;
 	int clock_fallback;
@@ -232,11 +274,11 @@ int tls_init(struct tls *t, const struct tls_config *cfg,
  * returns to the system clock.  For hosts without an RTC. */
 void tls_set_time(struct tls *t, int64_t unix_seconds);
 
-/* Starts a handshake on connected non-blocking fd with server name host
- * (SNI and certificate name; BearSSL matches it against DNS names only,
- * so for an IP literal the certificate needs that literal as a DNS name,
- * or use a pin).  The handshake must
- * finish within timeout_ms (<= 0: no deadline).  Offers the saved session
+/* Starts a handshake on connected non-blocking fd with server name host:
+ * a DNS name (SNI, matched against the certificate's DNS names) or an IP
+ * literal (no SNI, matched against its iPAddress names only; see "Names"
+ * above).  The handshake must finish within timeout_ms (<= 0: no
+ * deadline).  Offers the saved session
  * if host is the one it was made with.  Clears any error.  Returns 0 or a
  * negative error. */
 int tls_start(struct tls *t, int fd, const char *host, int timeout_ms);

@@ -255,12 +255,32 @@ sl refused --retry 3 --time-scale 0.01 "http://127.0.0.1:$port/"
 exit_is refused 4
 stat_is refused reconnects 3
 
-# 23. Certificate for another name: exit 5, no retry.
-sd_start badname --tls --cert test/out/certs/server.pem \
+# 23. An address as the host: checked against the certificate's iPAddress
+# names (test/mkcerts.sh's has IP:127.0.0.1), no SNI.  A certificate for
+# another name only: exit 5, no retry.
+sd_start ipaddr --tls --cert test/out/certs/server.pem \
     --key test/out/certs/server.key
+sl ipaddr --cacert "$CA" "https://127.0.0.1:$SD_PORT/stream/50" -n 20
+exit_is ipaddr 0
+t_ok "ipaddr_20_lines" [ "$(wc -l < "$T_TMP/ipaddr.out")" -eq 20 ]
+exactly_once ipaddr --partial-last
+printf 'subjectAltName=DNS:test.example\n' > "$T_TMP/dnsonly.ext"
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -subj "/CN=127.0.0.1" -keyout "$T_TMP/dnsonly.key" \
+    -out "$T_TMP/dnsonly.csr" 2>/dev/null
+openssl x509 -req -in "$T_TMP/dnsonly.csr" -CA "$CA" \
+    -CAkey test/out/certs/ca.key -CAcreateserial \
+    -CAserial "$T_TMP/dnsonly.srl" -days 2 -extfile "$T_TMP/dnsonly.ext" \
+    -out "$T_TMP/dnsonly.pem" 2>/dev/null
+sd_start badname --tls --cert "$T_TMP/dnsonly.pem" \
+    --key "$T_TMP/dnsonly.key"
 sl badname --retry 3 --cacert "$CA" "https://127.0.0.1:$SD_PORT/stream/5"
 exit_is badname 5
-t_match "badname_says_why" "$(cat "$T_TMP/badname.err")" 'hostname mismatch'
+t_match "badname_says_why" "$(cat "$T_TMP/badname.err")" \
+    'hostname or IP address mismatch'
+stat_is badname reconnects 0
+sd_start lazy --tls --cert test/out/certs/server.pem \
+    --key test/out/certs/server.key
 
 # 23b. Trust anchors are read on demand per full handshake (the default):
 # the test CA found among the system bundle's; another CA refused (exit

@@ -117,7 +117,6 @@ t_ok trickle_no_reconnect [ "$(stat trickle reconnects)" = 0 ]
 
 # Bit flips inside TLS application data: the record MAC fails, the
 # connection is dropped and sluice reconnects; nothing corrupt delivered.
-# (localhost: BearSSL matches DNS names only, not IP SANs.)
 sh test/mkcerts.sh test/out/certs > /dev/null
 sd tlsflip --rate 300 --tls --cert test/out/certs/server.pem \
     --key test/out/certs/server.key

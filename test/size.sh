@@ -135,8 +135,8 @@ echo "| **sluice's whole state, default configuration, buffers included**" \
     "$st | $stm | | |"
 echo
 
-# Peak RSS of a capture (localhost, not 127.0.0.1: BearSSL matches DNS
-# names only, never IP-address SANs) over TLS + gzip + chunked + OAuth from streamd.
+# Peak RSS of a capture (from localhost) over TLS + gzip + chunked + OAuth
+# from streamd.
 certs=test/out/certs
 sh test/mkcerts.sh "$certs" >/dev/null 2>&1 || exit 1
 export SLUICE_CONSUMER_KEY=size-ck SLUICE_CONSUMER_SECRET=size-cs

@@ -73,7 +73,7 @@ bearssl_codes(void)
 	check(strstr(errstr(TLS_E_BEARSSL - BR_ERR_X509_NOT_TRUSTED),
 	    "unknown issuer") != NULL);
 	check(strstr(errstr(TLS_E_BEARSSL - BR_ERR_X509_BAD_SERVER_NAME),
-	    "hostname mismatch") != NULL);
+	    "hostname or IP address mismatch") != NULL);
 	check(strcmp(errstr(TLS_E_BEARSSL - BR_ERR_RECV_FATAL_ALERT - 40),
 	    "server sent alert: handshake failure") == 0);
 	check(strcmp(errstr(TLS_E_BEARSSL - BR_ERR_SEND_FATAL_ALERT - 42),

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include "t.h"
 #include "tls_certs.h"
+#include "tls_san_certs.h"
 
 static const char cert_pem[] =
     "-----BEGIN CERTIFICATE-----\n"
@@ -380,10 +381,11 @@ static struct {
 	br_ssl_session_cache_lru lru;
 	unsigned char lrubuf[2048];
 	br_x509_certificate chain[SRV_CHAIN];
-	unsigned char der[SRV_CHAIN][512];
+	unsigned char der[SRV_CHAIN][1024];
 	unsigned char keyder[512];
 	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
 } srv;
+static const char *srv_key = pem_leaf_key;	/* the leaves' key */
 
 static int
 srv_setup(const char *const *pems, size_t n)
@@ -399,7 +401,7 @@ srv_setup(const char *const *pems, size_t n)
 		if (srv.chain[i].data_len == 0)
 			return -1;
 	}
-	kl = pem_der(pem_leaf_key, srv.keyder, sizeof srv.keyder);
+	kl = pem_der(srv_key, srv.keyder, sizeof srv.keyder);
 	br_skey_decoder_init(&srv.kd);
 	br_skey_decoder_push(&srv.kd, srv.keyder, kl);
 	if (kl == 0 || br_skey_decoder_last_error(&srv.kd) != 0 ||
@@ -924,6 +926,559 @@ lazy_handshakes(void)
 	return 0;
 }
 
+/* ---- IP literals: the iPAddress walker and handshakes --------------- */
+
+static int
+san_push_fn(void *ctx, const unsigned char *p, size_t n, size_t *used)
+{
+	return san_push(ctx, p, n, used);
+}
+
+static struct tls_san san;
+
+static int
+san_go_on(void *ctx, int st)
+{
+	(void)ctx;
+	(void)st;
+	return 0;
+}
+
+/* Walks der[0..n) for the address ip (a literal) in feeding mode: the
+ * push status (1: certificate ended, -1: malformed, 0: cut short) and,
+ * in *match, san_match(). */
+static int
+san_walk(int mode, const unsigned char *der, size_t n, const char *ip,
+    int *match)
+{
+	unsigned char a[16];
+	unsigned al = ip_literal(ip, a);
+	size_t used;
+	int st;
+
+	san_init(&san, a, al);
+	st = t_feed(mode, san_push_fn, &san, der, n, &used, san_go_on);
+	*match = san_match(&san);
+	if (st < 0)
+		return st;
+	if (used != n)
+		return -2;
+	return san.state == SAN_DONE ? 1 : 0;
+}
+
+static int
+ip_literals(void)
+{
+	unsigned char a[16];
+
+	check(ip_literal("127.0.0.1", a) == 4 && memcmp(a, "\x7f\0\0\1", 4)
+	    == 0);
+	check(ip_literal("::1", a) == 16 && a[15] == 1 && a[0] == 0);
+	check(ip_literal("[::1]", a) == 16 && a[15] == 1);
+	check(ip_literal("fe80::1%eth0", a) == 16 && a[0] == 0xfe);
+	check(ip_literal("[fe80::2%25eth0]", a) == 16 && a[15] == 2);
+	check(ip_literal("::ffff:10.0.0.1", a) == 16 && a[10] == 0xff);
+	check(ip_literal("2001:db8::1", a) == 16);
+	check(ip_literal("test.example", a) == 0);
+	check(ip_literal("localhost", a) == 0);
+	check(ip_literal("1.2.3", a) == 0);
+	check(ip_literal("256.1.1.1", a) == 0);
+	check(ip_literal("1.2.3.4.", a) == 0);
+	check(ip_literal("[127.0.0.1]", a) == 0);	/* not a v6 literal */
+	check(ip_literal("[]", a) == 0 && ip_literal("%eth0", a) == 0);
+	check(ip_literal("::1x", a) == 0 && ip_literal("", a) == 0);
+	return 0;
+}
+
+/* Every certificate of tls_san_certs.h against addresses, whole, per
+ * byte and at random splits (several). */
+static int
+san_certs(void)
+{
+	static const struct {
+		const char *pem, *ip;
+		int match;
+	} v[] = {
+		{ san_ip4, "127.0.0.1", 1 },
+		{ san_ip4, "127.0.0.2", 0 },
+		{ san_ip4, "::1", 0 },
+		{ san_ip4, "::ffff:127.0.0.1", 0 },
+		{ san_ip4other, "127.0.0.1", 0 },
+		{ san_ip4other, "127.0.0.2", 1 },
+		{ san_ip6, "::1", 1 },
+		{ san_ip6, "[::1]", 1 },
+		{ san_ip6, "::2", 0 },
+		{ san_ip6, "127.0.0.1", 0 },
+		{ san_ip6, "0.0.0.1", 0 },
+		{ san_dns, "127.0.0.1", 0 },
+		{ san_dnsip, "127.0.0.1", 0 },
+		{ san_dnsip, "::1", 0 },
+		{ san_cn, "127.0.0.1", 0 },
+		{ san_many, "127.0.0.1", 1 },
+		{ san_many, "::1", 1 },
+		{ san_many, "2001:db8::1", 1 },
+		{ san_many, "10.0.0.1", 1 },
+		{ san_many, "10.0.0.2", 0 },
+		{ san_many, "2001:db8::2", 0 },
+		{ san_critical, "127.0.0.1", 1 },
+		{ san_critical, "127.0.0.3", 0 },
+		{ pem_leaf, "127.0.0.1", 0 },
+		{ pem_root, "127.0.0.1", 0 },
+		{ san_ca, "127.0.0.1", 0 },
+	};
+	unsigned char der[1024];
+	size_t i, n;
+	int mode, rep, m;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		n = pem_der(v[i].pem, der, sizeof der);
+		check(n > 0);
+		for (mode = 0; mode < T_NMODES; mode++)
+			for (rep = 0; rep < (mode == T_SPLIT ? 20 : 1); rep++) {
+				if (san_walk(mode, der, n, v[i].ip, &m) != 1)
+					return (int)(1000 + i);
+				if (m != v[i].match)
+					return (int)(2000 + i);
+			}
+	}
+	return 0;
+}
+
+/* Cut, extended and garbled certificates: no match unless whole, no
+ * over-read (ASan in make check), the same verdict in every mode. */
+static int
+san_damaged(void)
+{
+	static const char *const pems[] = { san_ip4, san_many };
+	unsigned char der[1024], bad[1025];
+	size_t i, n, k;
+	int st, m, mode, st0, m0;
+
+	for (k = 0; k < 2; k++) {
+		n = pem_der(pems[k], der, sizeof der);
+		check(n > 0 && n < sizeof der);
+		for (i = 0; i < n; i++)	/* every cut */
+			for (mode = 0; mode < T_NMODES; mode++) {
+				st = san_walk(mode, der, i, "127.0.0.1", &m);
+				check((st == 0 || st == -1) && !m);
+			}
+		memcpy(bad, der, n);	/* one byte too many */
+		bad[n] = 0;
+		for (mode = 0; mode < T_NMODES; mode++) {
+			st = san_walk(mode, bad, n + 1, "127.0.0.1", &m);
+			check(st == -1 && !m);
+		}
+		/* a header length one larger (the outer one): now short */
+		memcpy(bad, der, n);
+		check(bad[0] == 0x30 && bad[1] == 0x82);
+		bad[3]++;
+		check(san_walk(T_WHOLE, bad, n, "127.0.0.1", &m) == 0 && !m);
+		for (i = 0; i < n; i++) {	/* every byte garbled */
+			static const unsigned char x[] = { 0x01, 0x80, 0xff };
+			size_t j;
+
+			for (j = 0; j < sizeof x; j++) {
+				memcpy(bad, der, n);
+				bad[i] ^= x[j];
+				st0 = san_walk(T_WHOLE, bad, n, "127.0.0.1",
+				    &m0);
+				for (mode = 1; mode < T_NMODES; mode++) {
+					st = san_walk(mode, bad, n, "127.0.0.1",
+					    &m);
+					check(st == st0 && m == m0);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* Hand-made DER: a tiny writer. */
+struct der {
+	unsigned char b[256];
+	size_t n;
+};
+
+static void
+der_raw(struct der *d, const void *p, size_t n)
+{
+	memcpy(d->b + d->n, p, n);
+	d->n += n;
+}
+
+/* Appends tag, length, in's bytes. */
+static void
+der_put(struct der *d, unsigned tag, const struct der *in)
+{
+	d->b[d->n++] = (unsigned char)tag;
+	if (in->n >= 0x80)
+		d->b[d->n++] = 0x81;
+	d->b[d->n++] = (unsigned char)in->n;
+	der_raw(d, in->b, in->n);
+}
+
+#define RAW(d, s) der_raw(d, s, sizeof s - 1)
+#define OID_SAN "\x06\x03\x55\x1d\x11"
+#define GN_LOCAL "\x87\x04\x7f\x00\x00\x01"
+
+/* Appends one Extension: the OID's bytes, the critical flag's (or none),
+ * extnValue's contents. */
+static void
+der_ext(struct der *d, const char *oid, size_t on, const char *crit,
+    size_t cn, const char *val, size_t vn)
+{
+	struct der e, v;
+
+	e.n = v.n = 0;
+	der_raw(&e, oid, on);
+	der_raw(&e, crit, cn);
+	der_raw(&v, val, vn);
+	der_put(&e, 0x04, &v);
+	der_put(d, 0x30, &e);
+}
+
+/* A certificate: head (the tbsCertificate fields before extensions),
+ * exts (the Extension SEQUENCEs, or NULL: no [3]), tail (after the
+ * tbsCertificate). */
+static size_t
+der_cert(unsigned char *out, const char *head, size_t hn,
+    const struct der *exts, const char *tail, size_t tn)
+{
+	struct der tbs, c, x, w;
+
+	tbs.n = c.n = x.n = w.n = 0;
+	der_raw(&tbs, head, hn);
+	if (exts != NULL) {
+		der_put(&x, 0x30, exts);
+		der_put(&tbs, 0xa3, &x);
+	}
+	der_put(&c, 0x30, &tbs);
+	der_raw(&c, tail, tn);
+	der_put(&w, 0x30, &c);
+	memcpy(out, w.b, w.n);
+	return w.n;
+}
+
+#define HEAD "\xa0\x03\x02\x01\x02\x02\x01\x01\x30\x00\x30\x00\x30\x00" \
+	"\x30\x00\x30\x00"
+#define TAIL "\x30\x00\x03\x01\x00"
+
+static int
+san_handmade(void)
+{
+	/* extnValue contents: GeneralNames */
+	static const char gn_one[] = "\x30\x06" GN_LOCAL;
+	static const char gn_two[] = "\x30\x0b\x82\x03" "a.b" GN_LOCAL;
+	static const char gn_five[] = "\x30\x07\x87\x05\x7f\x00\x00\x01\x00";
+	static const char gn_dir[] = "\x30\x0a\xa4\x08\x30\x06" GN_LOCAL;
+	static const char gn_empty[] = "\x30\x00";
+	static const char gn_univ[] = "\x30\x08\x30\x06" GN_LOCAL;
+	static const char gn_long[] = "\x30\x09" GN_LOCAL;	/* > parent */
+	static const char gn_two_seq[] = "\x30\x06" GN_LOCAL "\x30\x00";
+	unsigned char c[512];
+	struct der e;
+	size_t n;
+	int m, mode;
+
+#define WANT(st_, match_) do { \
+		for (mode = 0; mode < T_NMODES; mode++) { \
+			check(san_walk(mode, c, n, "127.0.0.1", &m) == (st_)); \
+			check(m == (match_)); \
+		} \
+	} while (0)
+#define EXT(oid, crit, gn) do { \
+		e.n = 0; \
+		der_ext(&e, oid, sizeof oid - 1, crit, sizeof crit - 1, gn, \
+		    sizeof gn - 1); \
+	} while (0)
+
+	EXT(OID_SAN, "", gn_one);
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 1);
+	check(san_walk(T_WHOLE, c, n, "127.0.0.2", &m) == 1 && !m);
+	check(san_walk(T_WHOLE, c, n, "::1", &m) == 1 && !m);
+	EXT(OID_SAN, "\x01\x01\xff", gn_one);	/* critical */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 1);
+	EXT(OID_SAN, "", gn_two);		/* DNS name, then the IP */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 1);
+	/* after another extension; the v1 head (no version) is walked */
+	e.n = 0;
+	der_ext(&e, "\x06\x03\x55\x1d\x13", 5, "\x01\x01\xff", 3,
+	    "\x30\x00", 2);
+	der_ext(&e, OID_SAN, 5, "", 0, gn_one, sizeof gn_one - 1);
+	n = der_cert(c, &HEAD[5], sizeof HEAD - 6, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 1);
+	/* issuerUniqueID and subjectUniqueID before [3] */
+	{
+		static const char h[] = HEAD "\x81\x01\x00\x82\x01\x00";
+
+		EXT(OID_SAN, "", gn_one);
+		n = der_cert(c, h, sizeof h - 1, &e, TAIL, sizeof TAIL - 1);
+		WANT(1, 1);
+	}
+
+	/* no match: the address in the wrong place, or not an address */
+	EXT("\x06\x03\x55\x1d\x12", "", gn_one);	/* issuerAltName */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 0);
+	EXT("\x06\x04\x55\x1d\x11\x00", "", gn_one);	/* 2.5.29.17.0 */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 0);
+	EXT("\x06\x02\x55\x1d", "", gn_one);	/* 2.5.29 */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 0);
+	EXT(OID_SAN, "", gn_five);		/* 5 octets */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 0);
+	EXT(OID_SAN, "", gn_dir);		/* inside a directoryName */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 0);
+	{
+		/* the SAN's bytes inside the subject, no extensions: a
+		 * byte search would find them */
+		static const char h[] = "\xa0\x03\x02\x01\x02\x02\x01\x01"
+		    "\x30\x00\x30\x00\x30\x00\x30\x0f" OID_SAN "\x04\x08"
+		    "\x30\x06" GN_LOCAL "\x30\x00";
+
+		n = der_cert(c, h, sizeof h - 1, NULL, TAIL, sizeof TAIL - 1);
+		WANT(1, 0);
+	}
+
+	/* malformed: -1 in every mode, no match */
+	EXT(OID_SAN, "", gn_empty);		/* GeneralNames SIZE (1..) */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(-1, 0);
+	EXT(OID_SAN, "", gn_univ);		/* not a GeneralName tag */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(-1, 0);
+	EXT(OID_SAN, "", gn_long);		/* longer than its parent */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(-1, 0);
+	{
+		/* refused at its length octet already */
+		size_t off = n - 5 - 8;
+
+		check(c[off] == 0x30 && c[off + 1] == 0x09);
+		for (mode = 0; mode < T_NMODES; mode++)
+			check(san_walk(mode, c, off + 2, "127.0.0.1", &m) ==
+			    -1);
+	}
+	EXT(OID_SAN, "", gn_two_seq);		/* two GeneralNames */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(-1, 0);
+	EXT(OID_SAN, "\x01\x02\x00\xff", gn_one);	/* BOOLEAN of 2 */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(-1, 0);
+	e.n = 0;				/* Extension without a value */
+	RAW(&e, "\x30\x05" OID_SAN);
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(-1, 0);
+	e.n = 0;				/* empty Extensions */
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(-1, 0);
+	EXT(OID_SAN, "", gn_one);
+	{
+		/* fields out of order or missing */
+		static const char swapped[] = "\x02\x01\x01\xa0\x03\x02\x01"
+		    "\x02\x30\x00\x30\x00\x30\x00\x30\x00\x30\x00";
+		static const char no_spki[] = "\xa0\x03\x02\x01\x02\x02\x01"
+		    "\x01\x30\x00\x30\x00\x30\x00\x30\x00";
+		static const char uid_late[] = HEAD "\x82\x01\x00\x81\x01\x00";
+
+		n = der_cert(c, swapped, sizeof swapped - 1, &e, TAIL,
+		    sizeof TAIL - 1);
+		WANT(-1, 0);
+		n = der_cert(c, no_spki, sizeof no_spki - 1, &e, TAIL,
+		    sizeof TAIL - 1);
+		WANT(-1, 0);
+		n = der_cert(c, uid_late, sizeof uid_late - 1, &e, TAIL,
+		    sizeof TAIL - 1);
+		WANT(-1, 0);
+		n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, 2);
+		WANT(-1, 0);			/* no signature */
+		n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL "\x30\x00",
+		    sizeof TAIL + 1);
+		WANT(-1, 0);			/* a fourth element */
+	}
+	n = der_cert(c, HEAD, sizeof HEAD - 1, &e, TAIL, sizeof TAIL - 1);
+	WANT(1, 1);
+	/* byte surgery on the good one: c[0..1] 30 LL, c[2..3] 30 LL */
+	{
+		unsigned char good[512];
+		size_t gn = n;
+
+		memcpy(good, c, n);
+		c[1] = 0x80;			/* indefinite length */
+		WANT(-1, 0);
+		memcpy(c, good, gn);
+		c[1] = 0x85;			/* 5 length octets */
+		WANT(-1, 0);
+		/* a non-minimal length: 81 LL for LL < 0x80 */
+		c[0] = 0x30;
+		c[1] = 0x81;
+		memcpy(c + 2, good + 1, gn - 1);
+		n = gn + 1;
+		WANT(-1, 0);
+		c[1] = 0x82;			/* 82 00 LL */
+		c[2] = 0x00;
+		memcpy(c + 3, good + 1, gn - 1);
+		n = gn + 2;
+		WANT(-1, 0);
+		c[2] = 0x01;			/* 82 01 ..: too long */
+		WANT(0, 0);
+		memcpy(c, good, gn);
+		n = gn;
+		c[0] = 0x3f;			/* a multi-octet tag */
+		WANT(-1, 0);
+		c[0] = 0x31;			/* SET, not SEQUENCE */
+		WANT(-1, 0);
+		c[0] = 0x30;
+		c[3]++;				/* tbs past the end */
+		WANT(-1, 0);
+		memcpy(c, good, gn);
+		c[gn] = 0x00;			/* a byte after the end */
+		n = gn + 1;
+		WANT(-1, 0);
+		n = 0;				/* nothing at all */
+		WANT(0, 0);
+		/* sticky: the good certificate after a failure */
+		memcpy(c, good, gn);
+		{
+			unsigned char a[16];
+			size_t used;
+
+			san_init(&san, a, ip_literal("127.0.0.1", a));
+			check(san_push(&san, (unsigned char *)"\x31\x00", 2,
+			    &used) == -1);
+			check(san_push(&san, c, gn, &used) == -1 &&
+			    used == 0 && !san_match(&san));
+			san_init(&san, a, ip_literal("127.0.0.1", a));
+			check(san_push(&san, c, gn, &used) == 1 &&
+			    used == gn && san_match(&san));
+			check(san_push(&san, c, 0, &used) == 1);
+			check(san_push(&san, c, 1, &used) == -1);
+			check(!san_match(&san));
+		}
+	}
+#undef WANT
+#undef EXT
+	return 0;
+}
+
+/* Handshakes with the in-process server for IP-literal hosts: no SNI,
+ * the address checked against iPAddress names only, the same verdicts
+ * with on-demand anchors; insecure and pin-only as before. */
+static int
+ip_handshakes(void)
+{
+	static const struct {
+		const char *pem, *host;
+		int ok;
+	} v[] = {
+		{ san_ip4, "127.0.0.1", 1 },
+		{ san_ip4, "127.0.0.2", 0 },
+		{ san_ip4, "::ffff:127.0.0.1", 0 },
+		{ san_ip4other, "127.0.0.1", 0 },
+		{ san_ip6, "::1", 1 },
+		{ san_ip6, "[::1]", 1 },
+		{ san_ip6, "::2", 0 },
+		{ san_dns, "127.0.0.1", 0 },
+		{ san_dns, "test.example", 1 },
+		{ san_dnsip, "127.0.0.1", 0 },
+		{ san_dnsip, "::1", 0 },
+		{ san_cn, "127.0.0.1", 0 },
+		{ san_many, "127.0.0.1", 1 },
+		{ san_many, "2001:db8::1", 1 },
+		{ san_many, "10.0.0.2", 0 },
+		{ san_critical, "127.0.0.1", 1 },
+	};
+	const char *chain[1], *parts[1];
+	struct tls_config cfg;
+	const char *sni;
+	char pin[64];
+	size_t i;
+	int rc, lz;
+
+	srv_key = san_key;
+	parts[0] = san_ca;
+	check(write_file(tmp("sanca.pem"), parts, 1) == 0);
+	for (lz = 0; lz < 2; lz++) {
+		for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+			chain[0] = v[i].pem;
+			check(srv_setup(chain, 1) == 0);
+			if (lz) {
+				check(ca_scan_init(&scan, tmp("sanca.pem"))
+				    == 1);
+				lazy_cfg(&cfg);
+			} else {
+				memset(&cfg, 0, sizeof cfg);
+				cfg.now = CERTS_NOW;
+				ca_store_init(&ta);
+				check(ca_store_load_pem(&ta, (const unsigned
+				    char *)san_ca, strlen(san_ca)) == 1);
+				cfg.ta = ta.ta;
+				cfg.ta_count = ta.n;
+			}
+			check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+			rc = handshake(v[i].host);
+			if (v[i].ok ? rc != TLS_READY : rc != TLS_E_BEARSSL -
+			    BR_ERR_X509_BAD_SERVER_NAME)
+				return (int)(1000 * (lz + 1) + i);
+			check(v[i].ok || tls_is_verify_error(rc));
+			/* SNI: the name, never an address */
+			sni = br_ssl_engine_get_server_name(&srv.sc.eng);
+			check(strcmp(sni, t.ip_len ? "" : v[i].host) == 0);
+			check(t.ip_len == (v[i].host[0] == 't' ? 0u :
+			    strchr(v[i].host, ':') ? 16u : 4u));
+			if (!v[i].ok)
+				continue;
+			/* resumed: no certificate, still fine */
+			check(handshake(v[i].host) == TLS_READY);
+			check(tls_resumed(&t));
+		}
+	}
+	check(strcmp(tls_br_errstr(BR_ERR_X509_BAD_SERVER_NAME),
+	    "hostname or IP address mismatch (certificate names another "
+	    "host)") == 0);
+
+	/* insecure, pin-only: names are not checked, as for DNS names */
+	chain[0] = san_dns;
+	check(srv_setup(chain, 1) == 0);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.now = CERTS_NOW;
+	cfg.insecure = 1;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("127.0.0.1") == TLS_READY);
+	check(tls_peer_pin(&t, pin, sizeof pin) == 0);
+	cfg.insecure = 0;
+	cfg.pin_only = 1;
+	cfg.pins = pin;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("127.0.0.1") == TLS_READY);
+	cfg.pins = "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("127.0.0.1") == TLS_E_PIN);
+	/* pins on top of the chain: the address is still checked */
+	cfg.pin_only = 0;
+	cfg.pins = pin;
+	cfg.ta = ta.ta;
+	cfg.ta_count = ta.n;
+	check(tls_init(&t, &cfg, iobuf, sizeof iobuf) == 0);
+	check(handshake("127.0.0.1") ==
+	    TLS_E_BEARSSL - BR_ERR_X509_BAD_SERVER_NAME);
+	chain[0] = san_ip4;
+	check(srv_setup(chain, 1) == 0);
+	check(handshake("127.0.0.1") == TLS_READY);
+	/* an expired chain: the chain's error, not the name's */
+	tls_set_time(&t, CERTS_NOW + 30 * 365 * 86400LL);
+	check(handshake("127.0.0.2") == TLS_E_BEARSSL - BR_ERR_X509_EXPIRED);
+	srv_key = pem_leaf_key;
+	check(unlink(tmp("sanca.pem")) == 0);
+	return 0;
+}
+
 static int
 words(void)
 {
@@ -946,6 +1501,7 @@ main(void)
 	t_init("test_tls");
 	printf("# sizeof(struct tls) = %zu, iobuf mono %d, bidi %d\n",
 	    sizeof(struct tls), BR_SSL_BUFSIZE_MONO, BR_SSL_BUFSIZE_BIDI);
+	printf("# sizeof(struct tls_san) = %zu\n", sizeof(struct tls_san));
 	printf("# here (limits shrunk): tls_lazy %zu, ca_set %zu, "
 	    "ca_scan %zu\n", sizeof(struct tls_lazy),
 	    sizeof(struct ca_set), sizeof(struct ca_scan));
@@ -964,6 +1520,11 @@ main(void)
 	t_run("scan_splits", scan_splits);
 	t_run("lazy_units", lazy_units);
 	t_run("lazy_handshakes", lazy_handshakes);
+	t_run("ip_literals", ip_literals);
+	t_run("san_certs", san_certs);
+	t_run("san_damaged", san_damaged);
+	t_run("san_handmade", san_handmade);
+	t_run("ip_handshakes", ip_handshakes);
 	{
 		static const char *const f[] = { "bundle.pem", "other.pem",
 			"empty.pem", "bad.pem", "cut.pem" };

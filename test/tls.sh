@@ -99,7 +99,8 @@ URL() { echo "https://127.0.0.1:$PORT/index.html"; }
 s_server rsa inter
 tcase rsa_good_chain 0 'close_notify' -v -c "$CA" -n test.example "$(URL)"
 t_ok rsa_body_intact cmp -s "$D/body" "$D/www/index.html"
-tcase wrong_hostname 5 'verification failed: hostname mismatch' \
+MISMATCH='hostname or IP address mismatch'
+tcase wrong_hostname 5 "verification failed: $MISMATCH" \
     -c "$CA" -n other.example "$(URL)"
 tcase unknown_ca_bundle 5 'unknown issuer' -c "$D/other.pem" \
     -n test.example "$(URL)"
@@ -162,7 +163,7 @@ if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
 fi
 tcase lazy_unknown_ca 5 'verification failed: unknown issuer' -L \
     -c "$D/other.pem" -n test.example "$(URL)"
-tcase lazy_wrong_hostname 5 'hostname mismatch' -L -c "$D/bundle.pem" \
+tcase lazy_wrong_hostname 5 "$MISMATCH" -L -c "$D/bundle.pem" \
     -n other.example "$(URL)"
 tcase lazy_pin_mismatch 5 'does not match the pin' -L -c "$CA" \
     -p "$PIN_EC" -n test.example "$(URL)"
@@ -178,7 +179,7 @@ if $GET -E "$CA" > "$D/ta.h" && ${CC:-cc} -std=c99 -D_POSIX_C_SOURCE=200809L \
 	GET=$D/tlsget_fw
 	tcase compiled_in_anchors 0 '1 compiled-in anchors' -v \
 	    -n test.example "$(URL)"
-	tcase compiled_in_anchors_name_checked 5 'hostname mismatch' \
+	tcase compiled_in_anchors_name_checked 5 "$MISMATCH" \
 	    -n other.example "$(URL)"
 	GET=$GET_SAVED
 else
@@ -243,6 +244,79 @@ tcase big_chain_in_memory 0 'status 200' -v -c "$D/bundle.pem" \
 tcase lazy_chain_too_big_insecure 0 'warning: --insecure' -L -k \
     -c "$D/bundle.pem" -n test.example "$(URL)"
 stop "$SPID"
+
+# ---- IP-address hosts: iPAddress subjectAltNames, no SNI --------------
+# https://127.0.0.1/ is checked against the certificate's iPAddress names
+# only (a DNS name spelling the address does not count), and no SNI is
+# sent for it (RFC 6066 s.3).  The servers run with -servername
+# test.example -servername_fatal: an SNI other than test.example gets a
+# fatal "unrecognized name" alert, and test.example selects the second
+# certificate (ec: DNS:test.example), so what the client sent shows.
+# (Before, BearSSL sent "127.0.0.1" and got that alert.)
+ipleaf() {	# ipleaf NAME SUBJECTALTNAME
+	printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+	    > "$D/$1.ext"
+	printf 'subjectAltName=%s\n' "$2" >> "$D/$1.ext"
+	(cd "$D" && gen "$1" "$1" inter "$1.ext" 365 "$BACK" ec)
+	[ -s "$D/$1.pem" ] || { echo "FAIL $T_NAME:certs: $1.pem"; exit 1; }
+}
+ipleaf ip4 "IP:127.0.0.1"
+ipleaf ip4other "IP:127.0.0.2"
+ipleaf ip6 "IP:::1"
+ipleaf dnsip "DNS:127.0.0.1"
+SNI="-servername test.example -servername_fatal -cert2 $D/ec.pem -key2 $D/ec.key"
+IPURL() { echo "https://127.0.0.1:$PORT/index.html"; }
+s_server ip4 inter $SNI
+tcase ip_san_v4 0 'close_notify' -v -c "$CA" "$(IPURL)"
+t_ok ip_san_v4_body cmp -s "$D/body" "$D/www/index.html"
+tcase ip_san_v4_lazy 0 'fetched on demand' -v -L -c "$D/bundle.pem" \
+    "$(IPURL)"
+tcase ip_san_v4_no_sni 0 'status 200' -v -c "$CA" -n 127.0.0.1 "$(IPURL)"
+tcase dns_name_sends_sni 4 'server sent alert: unrecognized name' \
+    -c "$CA" -n other.example "$(IPURL)"
+# (s_server sends no chain with -cert2: the intermediate is the anchor)
+tcase dns_name_sni_picks_cert 0 'status 200' -v -c "$D/inter.pem" \
+    -n test.example "$(IPURL)"
+stop "$SPID"
+s_server ec inter
+tcase ip_dns_only 5 "verification failed: $MISMATCH" -c "$CA" "$(IPURL)"
+tcase ip_dns_only_lazy 5 "verification failed: $MISMATCH" -L \
+    -c "$D/bundle.pem" "$(IPURL)"
+tcase ip_dns_only_insecure 0 'warning: --insecure' -k "$(IPURL)"
+tcase ip_dns_only_pin_only 0 'status 200' -v -P -p "$PIN_EC" "$(IPURL)"
+stop "$SPID"
+s_server ip4other inter
+tcase ip_other_address 5 "verification failed: $MISMATCH" -c "$CA" \
+    "$(IPURL)"
+stop "$SPID"
+s_server dnsip inter
+tcase ip_spelled_as_dns_name 5 "verification failed: $MISMATCH" \
+    -c "$CA" "$(IPURL)"
+stop "$SPID"
+# IPv6 loopback, when the host has it: https://[::1]:PORT/
+if $PY -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' \
+    2>/dev/null; then
+	PORT=$(t_free_port)
+	(cd "$D/www" && exec openssl s_server -quiet -WWW \
+	    -accept "[::1]:$PORT" -cert "$D/ip6.pem" -key "$D/ip6.key" \
+	    -cert_chain "$D/inter.pem" $SNI >"$D/s_server6.log" 2>&1) &
+	SPID=$!
+	T_PIDS="$T_PIDS $SPID"
+	i=0
+	until $GET -k "https://[::1]:$PORT/index.html" >/dev/null 2>&1 ||
+	    [ $i -ge 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tcase ip_san_v6 0 'close_notify' -v -c "$CA" \
+	    "https://[::1]:$PORT/index.html"
+	t_ok ip_san_v6_body cmp -s "$D/body" "$D/www/index.html"
+	tcase ip_san_v6_not_v4 5 "$MISMATCH" -c "$CA" -n 127.0.0.1 \
+	    "https://[::1]:$PORT/index.html"
+	stop "$SPID"
+else
+	t_skip ip_san_v6 "no IPv6 loopback"
+fi
 
 # ---- handshake failure (no common suite): not a verification error ---
 s_server rsa inter -tls1_2 -cipher AES128-SHA

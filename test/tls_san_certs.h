@@ -1,0 +1,140 @@
+/* Certificates for test_tls.c's IP-literal tests, made by
+ * test/mksancerts.sh on 2026-11-23, valid for 20 years (EC P-256):
+ * a CA (san_ca), and leaves under it with one key (san_key) whose names
+ * differ (subjectAltName, or none):
+ *   san_ip4       IP:127.0.0.1
+ *   san_ip6       IP:::1
+ *   san_ip4other  IP:127.0.0.2
+ *   san_dns       DNS:test.example
+ *   san_dnsip     DNS:127.0.0.1, DNS:::1 (the addresses spelled as names)
+ *   san_cn        none: CN=127.0.0.1
+ *   san_many      DNS, email, URI, IP:10.0.0.1, IP:2001:db8::1, DNS,
+ *                 IP:::1, IP:127.0.0.1 (last)
+ *   san_critical  IP:127.0.0.1, the extension marked critical
+ * MIT licensed, see LICENSE. */
+static const char san_ca[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBkjCCATegAwIBAgIUNwlHrhAmjmgmq4iTb/o7bZrfEAAwCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjAWMRQwEgYDVQQDDAtTQU4gVGVzdCBDQTBZMBMGByqGSM49AgEGCCqG\n"
+    "SM49AwEHA0IABAmubEPYLHrP36kb7XZ8m0oIPSDhp0fj0cnLwi2fmgExwB72tKPo\n"
+    "Iy8rvFhyQkUX8otOyOfzkg4psI+rM8N6TW+jYzBhMB0GA1UdDgQWBBRfX8CpXJYW\n"
+    "Wrymu3Oh8ZoXTtTBmjAfBgNVHSMEGDAWgBRfX8CpXJYWWrymu3Oh8ZoXTtTBmjAP\n"
+    "BgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIBBjAKBggqhkjOPQQDAgNJADBG\n"
+    "AiEA8e2r9nvD9l+kMhPMFSlWtKxxVa8raFI6Txvxt5qJpPsCIQCh7G2zXzscNLBb\n"
+    "VbfEQh4Rho/FuhC4SwQi+650tttNBA==\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_ip4[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBnjCCAUOgAwIBAgIUDQqsk45NTYsuGo08Opg6LOJ8GWMwCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjASMRAwDgYDVQQDDAdzYW4gaXA0MFkwEwYHKoZIzj0CAQYIKoZIzj0D\n"
+    "AQcDQgAES3vsJ5xBRm+MJ85sGVra5iRjbUngF5ng2zUKqzZEnwMCJLhV/CpekFPz\n"
+    "D6Cr30HX9ojIVGPbMQEc7qSntjmX5KNzMHEwCQYDVR0TBAIwADATBgNVHSUEDDAK\n"
+    "BggrBgEFBQcDATAPBgNVHREECDAGhwR/AAABMB0GA1UdDgQWBBSclrxrKx+oNagZ\n"
+    "OlVP1B4bPwU7wTAfBgNVHSMEGDAWgBRfX8CpXJYWWrymu3Oh8ZoXTtTBmjAKBggq\n"
+    "hkjOPQQDAgNJADBGAiEAswpBaZtObBIlh0wY9M2TKTRslyR3NHWKyqW2NOEDxREC\n"
+    "IQC/cQW64MBXfKRRLP4ZzkVzCGFffNWfCTUkFIlVFrA3mw==\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_ip6[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBqTCCAU+gAwIBAgIUDQqsk45NTYsuGo08Opg6LOJ8GWQwCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjASMRAwDgYDVQQDDAdzYW4gaXA2MFkwEwYHKoZIzj0CAQYIKoZIzj0D\n"
+    "AQcDQgAES3vsJ5xBRm+MJ85sGVra5iRjbUngF5ng2zUKqzZEnwMCJLhV/CpekFPz\n"
+    "D6Cr30HX9ojIVGPbMQEc7qSntjmX5KN/MH0wCQYDVR0TBAIwADATBgNVHSUEDDAK\n"
+    "BggrBgEFBQcDATAbBgNVHREEFDAShxAAAAAAAAAAAAAAAAAAAAABMB0GA1UdDgQW\n"
+    "BBSclrxrKx+oNagZOlVP1B4bPwU7wTAfBgNVHSMEGDAWgBRfX8CpXJYWWrymu3Oh\n"
+    "8ZoXTtTBmjAKBggqhkjOPQQDAgNIADBFAiEA7qoE36yKMngcRzMKJoGaIgxFJBYl\n"
+    "pZOTZwuJkT5nkVwCIDoODO2fZXqijNpw+2khuZZLUpAuSlR+2PoEvFSmUuzc\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_ip4other[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBozCCAUmgAwIBAgIUDQqsk45NTYsuGo08Opg6LOJ8GWUwCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjAYMRYwFAYDVQQDDA1zYW4gaXA0IG90aGVyMFkwEwYHKoZIzj0CAQYI\n"
+    "KoZIzj0DAQcDQgAES3vsJ5xBRm+MJ85sGVra5iRjbUngF5ng2zUKqzZEnwMCJLhV\n"
+    "/CpekFPzD6Cr30HX9ojIVGPbMQEc7qSntjmX5KNzMHEwCQYDVR0TBAIwADATBgNV\n"
+    "HSUEDDAKBggrBgEFBQcDATAPBgNVHREECDAGhwR/AAACMB0GA1UdDgQWBBSclrxr\n"
+    "Kx+oNagZOlVP1B4bPwU7wTAfBgNVHSMEGDAWgBRfX8CpXJYWWrymu3Oh8ZoXTtTB\n"
+    "mjAKBggqhkjOPQQDAgNIADBFAiEAmp/jsL8chQmcpjaf1YOKyCFMugL8CVRIBBXq\n"
+    "BMARitQCIFAV6ihV2uSZqY9BtndYtjycjj7hRt2o8cc6cfj47tPf\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_dns[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBqjCCAVCgAwIBAgIUDQqsk45NTYsuGo08Opg6LOJ8GWYwCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjAXMRUwEwYDVQQDDAx0ZXN0LmV4YW1wbGUwWTATBgcqhkjOPQIBBggq\n"
+    "hkjOPQMBBwNCAARLe+wnnEFGb4wnzmwZWtrmJGNtSeAXmeDbNQqrNkSfAwIkuFX8\n"
+    "Kl6QU/MPoKvfQdf2iMhUY9sxARzupKe2OZfko3sweTAJBgNVHRMEAjAAMBMGA1Ud\n"
+    "JQQMMAoGCCsGAQUFBwMBMBcGA1UdEQQQMA6CDHRlc3QuZXhhbXBsZTAdBgNVHQ4E\n"
+    "FgQUnJa8aysfqDWoGTpVT9QeGz8FO8EwHwYDVR0jBBgwFoAUX1/AqVyWFlq8prtz\n"
+    "ofGaF07UwZowCgYIKoZIzj0EAwIDSAAwRQIhALpAIvOHgpcvlibaUUyGFySzQOBO\n"
+    "BWuW1LPUrAiQVWZrAiB/CiTL5piOCliu98d0PufuNNLQe+hu0GgGSobYxZWFlA==\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_dnsip[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBqTCCAU+gAwIBAgIUDQqsk45NTYsuGo08Opg6LOJ8GWcwCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO\n"
+    "PQMBBwNCAARLe+wnnEFGb4wnzmwZWtrmJGNtSeAXmeDbNQqrNkSfAwIkuFX8Kl6Q\n"
+    "U/MPoKvfQdf2iMhUY9sxARzupKe2OZfko30wezAJBgNVHRMEAjAAMBMGA1UdJQQM\n"
+    "MAoGCCsGAQUFBwMBMBkGA1UdEQQSMBCCCTEyNy4wLjAuMYIDOjoxMB0GA1UdDgQW\n"
+    "BBSclrxrKx+oNagZOlVP1B4bPwU7wTAfBgNVHSMEGDAWgBRfX8CpXJYWWrymu3Oh\n"
+    "8ZoXTtTBmjAKBggqhkjOPQQDAgNIADBFAiB967+EVcCxqXUYGLKI4JhQSka2xLB8\n"
+    "Py2/Ow7ksJ361wIhAMkUW1wU7Q9hKieHz4Zh0oyx7RnTPKbfLAsR918YLCvg\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_cn[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBjTCCATSgAwIBAgIUDQqsk45NTYsuGo08Opg6LOJ8GWgwCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO\n"
+    "PQMBBwNCAARLe+wnnEFGb4wnzmwZWtrmJGNtSeAXmeDbNQqrNkSfAwIkuFX8Kl6Q\n"
+    "U/MPoKvfQdf2iMhUY9sxARzupKe2OZfko2IwYDAJBgNVHRMEAjAAMBMGA1UdJQQM\n"
+    "MAoGCCsGAQUFBwMBMB0GA1UdDgQWBBSclrxrKx+oNagZOlVP1B4bPwU7wTAfBgNV\n"
+    "HSMEGDAWgBRfX8CpXJYWWrymu3Oh8ZoXTtTBmjAKBggqhkjOPQQDAgNHADBEAiBS\n"
+    "db6BlyfjPQtbaktyNN8bwm+c4C+j6D5m8S2bHQsZxgIgQlxlfCf235y3Hi7Z0Fvr\n"
+    "cV9oK2wMiH9HtaFuBSf2Uqw=\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_many[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIICBDCCAaugAwIBAgIUDQqsk45NTYsuGo08Opg6LOJ8GWkwCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjATMREwDwYDVQQDDAhzYW4gbWFueTBZMBMGByqGSM49AgEGCCqGSM49\n"
+    "AwEHA0IABEt77CecQUZvjCfObBla2uYkY21J4BeZ4Ns1Cqs2RJ8DAiS4VfwqXpBT\n"
+    "8w+gq99B1/aIyFRj2zEBHO6kp7Y5l+SjgdkwgdYwCQYDVR0TBAIwADATBgNVHSUE\n"
+    "DDAKBggrBgEFBQcDATB0BgNVHREEbTBrgglhLmV4YW1wbGWBDXhAZXhhbXBsZS5v\n"
+    "cmeGFGh0dHBzOi8vZXhhbXBsZS5vcmcvhwQKAAABhxAgAQ24AAAAAAAAAAAAAAAB\n"
+    "ggljLmV4YW1wbGWHEAAAAAAAAAAAAAAAAAAAAAGHBH8AAAEwHQYDVR0OBBYEFJyW\n"
+    "vGsrH6g1qBk6VU/UHhs/BTvBMB8GA1UdIwQYMBaAFF9fwKlclhZavKa7c6HxmhdO\n"
+    "1MGaMAoGCCqGSM49BAMCA0cAMEQCIDiNP6Bc9SvCJpnUlAhOUPkpisCTsxzoM9Fg\n"
+    "PzIojPeFAiAhWl9fxxurR7LvlVGLem+rTHuJ56MvxvTeK2BmiY4fpQ==\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_critical[] =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIBpDCCAUugAwIBAgIUDQqsk45NTYsuGo08Opg6LOJ8GWowCgYIKoZIzj0EAwIw\n"
+    "FjEUMBIGA1UEAwwLU0FOIFRlc3QgQ0EwHhcNMjYxMTIzMTczNTI0WhcNNDYxMTE4\n"
+    "MTczNTI0WjAXMRUwEwYDVQQDDAxzYW4gY3JpdGljYWwwWTATBgcqhkjOPQIBBggq\n"
+    "hkjOPQMBBwNCAARLe+wnnEFGb4wnzmwZWtrmJGNtSeAXmeDbNQqrNkSfAwIkuFX8\n"
+    "Kl6QU/MPoKvfQdf2iMhUY9sxARzupKe2OZfko3YwdDAJBgNVHRMEAjAAMBMGA1Ud\n"
+    "JQQMMAoGCCsGAQUFBwMBMBIGA1UdEQEB/wQIMAaHBH8AAAEwHQYDVR0OBBYEFJyW\n"
+    "vGsrH6g1qBk6VU/UHhs/BTvBMB8GA1UdIwQYMBaAFF9fwKlclhZavKa7c6HxmhdO\n"
+    "1MGaMAoGCCqGSM49BAMCA0cAMEQCIEe0k7t2DWXxlV8JBfFA3N9Yteig7EE1xo9A\n"
+    "zKxZ47B1AiBr8Yps9URGDWBU3396e/5DHNHj6SEWyt73S75FikXrHw==\n"
+    "-----END CERTIFICATE-----\n"
+    ;
+static const char san_key[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgzXwKsk+GEhHHEPcn\n"
+    "I1cXe7L73yXmTtRFzb37RIB5OuShRANCAARLe+wnnEFGb4wnzmwZWtrmJGNtSeAX\n"
+    "meDbNQqrNkSfAwIkuFX8Kl6QU/MPoKvfQdf2iMhUY9sxARzupKe2OZfk\n"
+    "-----END PRIVATE KEY-----\n"
+    ;
