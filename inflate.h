@@ -163,7 +163,6 @@ struct inflate {
 	uint32_t wpos;		/* write position in the window */
 	uint32_t wsize;		/* ring size: INFLATE_WINDOW or _FAST */
 	uint32_t wflush;	/* window bytes before this are delivered */
-	uint32_t cpos;		/* ... and before this in the gzip CRC */
 	uint32_t wrapped;	/* the window holds 32 KiB of history */
 	uint32_t check;		/* running CRC-32 or Adler-32 */
 	uint32_t hcrc;		/* CRC-32 of the gzip header */
