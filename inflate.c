@@ -29,7 +29,7 @@
 #define PBITS INFLATE_PRE_BITS
 #define FAST_IN 16		/* input bytes decode_fast() needs */
 #define FAST_WIN 280		/* window bytes decode_fast() needs */
-#define FAST_WIN_SLACK 300	/* the same with copy_slack() */
+#define FAST_WIN_SLACK 3	/* the same with copy_slack(): see below */
 #ifndef INFLATE_SMALL
 #define FAST_SLACK 1		/* decode_fast() mode: copy_slack() */
 #else
@@ -1036,10 +1036,14 @@ struct fast {
  * refill, off its dependency chain (gzip 6% faster): right after a
  * refill all 64 bits of bb are stream bits (the load fills the bits above
  * bc too), and a round consumes at most 48 of them before the preload
- * needs 10 more.  A table entry's low bits are
- * the bit count to consume and bit 5 is always 0, so "& 63" is free on
- * x86 (its shifts mask the count) and keeps C defined.  Returns 1 at an
- * end-of-block code, 0 when the margins ran out, or an error.  On the way
+ * needs 10 more.  A table entry's low bits are the bit count to consume
+ * and bit 5 is always 0, so "& 63" is free on x86 (its shifts mask the
+ * count) and keeps C defined.  With copy_slack() the loop runs to within
+ * 3 bytes (three literals) of the end of the ring, and a match that would
+ * not fit there is left to S_COPY (rc 2, z->len and z->dist set): the
+ * byte-at-a-time states used to decode the last 300 bytes before each
+ * wrap, 3% of the gzip time.  Returns 1 at an end-of-block code, 2 for
+ * such a match, 0 when the margins ran out, or an error.  On the way
  * out the whole bytes left in the bit buffer are given back to the input
  * (those of this slice), so the byte-at-a-time states take over exactly
  * where the stream is.
@@ -1143,12 +1147,13 @@ decode_fast(struct inflate *z, struct fast *f, const int mode)
 			 * alone took 18% off the raw decode time.  A wrapped
 			 * source is at least INFLATE_SLACK bytes ahead of
 			 * wpos, so the chunked copy works the same for it,
-			 * unless it runs into the end of the ring (never when
-			 * not wrapped, since wpos <= wlim; rare otherwise,
-			 * and dist is then >= 35 here). */
+			 * unless it runs into the end of the ring (rare; an
+			 * unwrapped one only if the destination does too;
+			 * dist is >= 35 when neither does). */
 			src = wpos - dist + (ring & (0u - (uint32_t)(dist >
 			    wpos)));
-			if (dist <= wpos + reach && src + len + 32 <= ring) {
+			if (dist <= wpos + reach && src + len + 32 <= ring &&
+			    wpos + len + 32 <= ring) {
 				copy_slack(win + wpos, win + src, len, dist);
 				wpos += len;
 				continue;
@@ -1158,8 +1163,15 @@ decode_fast(struct inflate *z, struct fast *f, const int mode)
 			wpos += len;
 			continue;
 		}
-		if (!z->wrapped) {
+		if (dist > wpos && !z->wrapped) {
 			rc = INFLATE_E_DISTANCE;
+			break;
+		}
+		if (slack && wpos + len + 32 > ring) {
+			/* Near the end of the ring: S_COPY copies it. */
+			z->len = len;
+			z->dist = dist;
+			rc = 2;
 			break;
 		}
 		/* The source is in the older part of the ring, ahead of
@@ -1557,6 +1569,10 @@ inflate_push(struct inflate *z, const unsigned char *p, size_t n,
 				if (r == 1) {
 					z->state = z->final ? S_TRAILER :
 					    S_BLOCK;
+					break;
+				}
+				if (r == 2) {
+					z->state = S_COPY;
 					break;
 				}
 			}
