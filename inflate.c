@@ -644,27 +644,40 @@ crc32_update(uint32_t crc, const unsigned char *p, size_t n)
 #endif
 
 /* Adler-32 (RFC 1950): the sums are reduced every 5552 bytes, the most
- * that cannot overflow 32 bits. */
+ * that cannot overflow 32 bits.  Eight bytes at a time, with their own
+ * running sum q and sum of running sums s: b gains 8 a + s and a gains q,
+ * so a and b depend on each other once per 8 bytes instead of per byte
+ * (7.0 GB/s instead of 3.9 on the bench machine; the same values). */
 static uint32_t
 adler32_update(uint32_t adler, const unsigned char *p, size_t n)
 {
-	uint32_t a = adler & 0xffff, b = adler >> 16;
+	uint32_t a = adler & 0xffff, b = adler >> 16, q, s;
 	size_t k;
 
 	while (n) {
 		k = n < 5552 ? n : 5552;
 		n -= k;
-		while (k >= 4) {
-			a += p[0];
-			b += a;
-			a += p[1];
-			b += a;
-			a += p[2];
-			b += a;
-			a += p[3];
-			b += a;
-			p += 4;
-			k -= 4;
+		while (k >= 8) {
+			q = p[0];
+			s = q;
+			q += p[1];
+			s += q;
+			q += p[2];
+			s += q;
+			q += p[3];
+			s += q;
+			q += p[4];
+			s += q;
+			q += p[5];
+			s += q;
+			q += p[6];
+			s += q;
+			q += p[7];
+			s += q;
+			b += 8 * a + s;
+			a += q;
+			p += 8;
+			k -= 8;
 		}
 		while (k--) {
 			a += *p++;
