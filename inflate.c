@@ -1055,7 +1055,7 @@ struct fast {
  * 3 bytes (three literals) of the end of the ring, and a match that would
  * not fit there is left to S_COPY (rc 2, z->len and z->dist set): the
  * byte-at-a-time states used to decode the last 300 bytes before each
- * wrap, 3% of the gzip time.  Returns 1 at an end-of-block code, 2 for
+ * wrap, 2% of the gzip time.  Returns 1 at an end-of-block code, 2 for
  * such a match, 0 when the margins ran out, or an error.  On the way
  * out the whole bytes left in the bit buffer are given back to the input
  * (those of this slice), so the byte-at-a-time states take over exactly
