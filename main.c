@@ -96,6 +96,7 @@ static struct app {
 	const char *serve_token;
 	unsigned serve_clients;
 	long long serve_rate;		/* -1: not given */
+	int web_take;			/* the feed takes this message */
 	char serve_addr[256], serve_port[8];
 	char track_kw[WEB_TRACK_MAX + 1];
 #endif
@@ -239,7 +240,7 @@ help(void)
 "      --serve-token TOKEN  enable POST /track (new --track keywords)\n"
 "      --serve-clients N    viewers at once (default 16)\n"
 "      --serve-rate N       messages/s the page is sent at most (default\n"
-"                           10000; 0: all of them)\n"
+"                           5000; 0: all of them)\n"
 #ifndef SLUICE_NO_REDIS
 "  sluice serve --from-redis redis://host[:port]/CHANNEL --serve [ADDR:]PORT\n"
 "                         the page fed by a Redis channel, no stream\n"
@@ -416,6 +417,17 @@ web_item_of(struct web_item *it, const char *p, const struct json_tok *t,
 	    &it->time, &it->time_len);
 }
 
+/* stream_cfg.classify_fn with --serve: whether the page's feed takes the
+ * next message (then it is parsed for its projection), asked once per
+ * message before on_message. */
+static int
+web_classify(void *arg)
+{
+	(void)arg;
+	app.web_take = web_take(app.web);
+	return app.web_take;
+}
+
 static void
 publish_web(const char *p, size_t n, const struct json_tok *t, int ntok,
     const struct msg *m)
@@ -483,6 +495,10 @@ on_message(void *arg, const char *p, size_t n, const struct msg *m)
 		const struct json_tok *t;
 		int ntok;
 
+		if (!app.web_take) {
+			web_skip(app.web);
+			return 0;
+		}
 		t = stream_tokens(&app.stream, &ntok);
 		publish_web(p, n, m ? t : NULL, m ? ntok : 0, m);
 	}
@@ -1210,7 +1226,9 @@ setup_outputs(void)
 		struct web_cfg *w = &app.wcfg;
 		unsigned nc = app.serve_clients ? app.serve_clients : 16;
 
-		app.cfg.classify = 1;	/* the page shows user and text */
+		/* the page shows user and text: parse the messages the
+		 * feed takes (web_take per message), only those */
+		app.cfg.classify_fn = web_classify;
 		if (web_split_listen(app.serve, app.serve_addr,
 		    sizeof app.serve_addr, app.serve_port,
 		    sizeof app.serve_port) < 0)
@@ -1286,7 +1304,13 @@ static void
 from_redis_message(void *arg, const char *p, size_t n)
 {
 	struct from_redis *f = arg;
-	int ntok = json_parse(&f->json, p, n, f->toks, STREAM_TOKENS);
+	int ntok;
+
+	if (!web_take(app.web)) {
+		web_skip(app.web);
+		return;
+	}
+	ntok = json_parse(&f->json, p, n, f->toks, STREAM_TOKENS);
 
 	if (ntok > 0 && msg_classify(&f->msg, p, n, f->toks, ntok) > 0) {
 		if (!app.cfg.only_geo || f->msg.has_geo)

@@ -262,7 +262,8 @@ skip_ws(const char *p, size_t n, size_t i)
 }
 
 static int
-needs_parse(const struct stream_cfg *c, const char *p, size_t n)
+needs_parse(const struct stream_cfg *c, int classify, const char *p,
+    size_t n)
 {
 	static const char *const keys[] = {
 		"limit", "disconnect", "warning", "errors", "delete",
@@ -272,7 +273,7 @@ needs_parse(const struct stream_cfg *c, const char *p, size_t n)
 	const char *q;
 
 	if (c->validate || c->has_path || c->only_geo || c->dedupe ||
-	    c->classify)
+	    classify)
 		return 1;
 	i = skip_ws(p, n, 0);
 	if (i >= n || p[i] != '{')
@@ -296,10 +297,12 @@ on_frame_message(struct stream *s, const char *p, size_t n)
 {
 	const struct stream_cfg *c = s->cfg;
 	struct msg *m = &s->msg;
-	int ntok, rc;
+	int ntok, rc, classify;
 
 	s->st.received++;
-	if (c->raw || !needs_parse(c, p, n))
+	classify = c->classify_fn ? c->classify_fn(c->classify_arg) :
+	    c->classify;
+	if (c->raw || !needs_parse(c, classify, p, n))
 		return deliver(s, p, n, NULL);
 	ntok = json_parse(&s->json, p, n, s->toks, STREAM_TOKENS);
 	if (ntok == JSON_E_TOKENS) {

@@ -151,6 +151,9 @@ struct stream_cfg {
 	int classify;			/* parse every message for on_message
 					 * (else: only possible control
 					 * messages; tweets get m == NULL) */
+	int (*classify_fn)(void *arg);	/* instead of classify: asked once
+					 * per message, parse this one? */
+	void *classify_arg;
 	uint64_t max_messages;		/* 0: no limit */
 	uint64_t max_bytes;		/* delivered bytes; 0: none */
 	long max_time_ms;		/* 0: none */

@@ -1577,6 +1577,24 @@ web_split_listen(const char *s, char *addr, size_t acap, char *port,
 
 /* ---- API ----------------------------------------------------------------- */
 
+/* The feed's bucket: cfg.max_rate events per second, holding one second's
+ * worth, counted in thousandths of an event so that each millisecond adds
+ * max_rate.  It fills here, with the loop's clock (web_poll_fds and
+ * web_step), so that web_take(), asked for every message, reads no
+ * clock. */
+static void
+rate_fill(struct web *w, int64_t now)
+{
+	uint64_t rate = w->cfg->max_rate, full = rate * 1000;
+
+	if (now <= w->t_rate)
+		return;
+	w->rate_credit += (uint64_t)(now - w->t_rate) * rate;
+	if (w->rate_credit > full)
+		w->rate_credit = full;
+	w->t_rate = now;
+}
+
 int
 web_init(struct web *w, const struct web_cfg *cfg)
 {
@@ -1690,6 +1708,7 @@ web_poll_fds(struct web *w, struct pollfd *fds, int cap, int *n,
 	unsigned i;
 	int k = 0;
 
+	rate_fill(w, now);
 	if (w->lfd >= 0 && k < cap) {
 		fds[k].fd = w->lfd;
 		fds[k].events = POLLIN;
@@ -1747,6 +1766,7 @@ web_step(struct web *w, const struct pollfd *fds, int n)
 	unsigned i;
 	int k, flush = 0;
 
+	rate_fill(w, now);
 	if (w->t_flush && (now >= w->t_flush ||
 	    w->unflushed >= w->flush_bytes)) {
 		flush = 1;
@@ -1791,31 +1811,21 @@ web_step(struct web *w, const struct pollfd *fds, int n)
 	}
 }
 
-/* Whether the feed may take one more event: a bucket of cfg.max_rate
- * events per second that holds one second's worth, counted in thousandths
- * of an event so that each millisecond adds max_rate.  The clock is read
- * only when the bucket runs dry. */
-static int
-rate_take(struct web *w)
+int
+web_take(struct web *w)
 {
-	uint64_t rate = w->cfg->max_rate, full = rate * 1000;
-	int64_t now;
-
-	if (rate == 0)
+	if (w->cfg->max_rate == 0)
 		return 1;
-	if (w->rate_credit < 1000) {
-		now = now_ms();
-		if (now > w->t_rate) {
-			w->rate_credit += (uint64_t)(now - w->t_rate) * rate;
-			if (w->rate_credit > full)
-				w->rate_credit = full;
-			w->t_rate = now;
-		}
-		if (w->rate_credit < 1000)
-			return 0;
-	}
+	if (w->rate_credit < 1000)
+		return 0;
 	w->rate_credit -= 1000;
 	return 1;
+}
+
+void
+web_skip(struct web *w)
+{
+	w->ct.skipped++;
 }
 
 int64_t
@@ -1827,10 +1837,6 @@ web_publish(struct web *w, const char *msg, size_t len,
 
 	(void)msg;
 	(void)len;
-	if (!rate_take(w)) {
-		w->ct.skipped++;
-		return 0;
-	}
 	if (web_format_item(it ? it : &empty, w->last + 1, w->ev,
 	    sizeof w->ev, &n) < 0 &&
 	    web_format_item(&empty, w->last + 1, w->ev, sizeof w->ev,

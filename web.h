@@ -45,9 +45,11 @@
  * fast as the CPU allows would slow by a third.  cfg.max_rate bounds it:
  * the feed takes at most that many events per second (a bucket holding
  * one second's worth, so bursts pass whole) and counts the others in
- * skipped.  The default, WEB_MAX_RATE_DEF (10000/s), is above X's full
- * firehose (about 6000/s); a browser cannot show more anyway.  0 turns
- * the bound off.
+ * skipped.  The caller asks web_take() before it builds a projection, so
+ * a message the feed leaves out costs no parsing either.  The default, WEB_MAX_RATE_DEF (5000/s), is far above what a
+ * person can read on the page and above every filtered or sampled X
+ * stream (the decahose is about 600/s; only the full firehose, about
+ * 6000/s on average, is sampled).  0 turns the bound off.
  *
  * Slow clients: a viewer whose cursor falls behind the oldest event still
  * in the ring is dropped (counted in dropped_slow): it never stalls the
@@ -86,6 +88,8 @@
  *   --serve-token TOKEN   cfg.token (without it POST /track answers 404)
  *   on_track(arg, kw)     stop the stream, rebuild its request with
  *                         track=kw, start again; return < 0 to refuse
+ *   every message         web_take(w) first (stream_cfg.classify_fn):
+ *                         when 0, web_skip(w) and nothing else
  *   on_message            web_publish(w, msg, len, &item) with item from
  *                         the JSON tokens: v1.1 id_str, user.screen_name,
  *                         extended_tweet.full_text or text, created_at,
@@ -152,7 +156,7 @@
 #define WEB_RING_DEF 2048
 #define WEB_RINGBUF_DEF 524288
 #define WEB_SOCK_SNDBUF_DEF 65536
-#define WEB_MAX_RATE_DEF 10000
+#define WEB_MAX_RATE_DEF 5000
 /* a client's own buffer holds an answer head and a copied body (stats,
  * /track) or, while streaming, a stats event */
 #define WEB_SENDBUF_MIN (WEB_STATS_MAX + 1024)
@@ -334,7 +338,7 @@ struct web_cfg {
 /* Counters (exact). */
 struct web_counters {
 	uint64_t published;		/* web_publish calls stored */
-	uint64_t skipped;		/* web_publish calls over max_rate */
+	uint64_t skipped;		/* web_skip calls: over max_rate */
 	uint64_t accepted;		/* connections accepted */
 	uint64_t refused;		/* turned away: all clients busy */
 	uint64_t requests;		/* requests answered */
@@ -395,14 +399,23 @@ void web_poll_fds(struct web *w, struct pollfd *fds, int cap, int *n,
  * stats event when due and closes timed-out clients. */
 void web_step(struct web *w, const struct pollfd *fds, int n);
 
+/* The feed's rate bound, asked before a message's projection is built
+ * (so that a message the feed will not take is not even parsed): 1 when
+ * the feed takes one more message now (publish it), 0 when it is over
+ * cfg.max_rate (do not publish it; count it with web_skip()).  Always 1
+ * when cfg.max_rate is 0.  Reads no clock: the bucket fills with the
+ * loop's, as web_poll_fds() and web_step() run. */
+int web_take(struct web *w);
+
+/* Counts one message left out of the feed (skipped). */
+void web_skip(struct web *w);
+
 /* Publishes one message: its projection is numbered, stored in the ring
  * and queued for every streaming client.  msg[0..len) is the message as
  * delivered (unused for now: the projection is what is sent; it may be
- * NULL).  Returns the event number (> 0); 0 when the feed is over
- * cfg.max_rate and the message is left out (counted in skipped; the
- * numbers of the events that are published stay 1, 2, 3, ...); or
- * WEB_E_TOO_SMALL when even an empty projection does not fit (cannot
- * happen with the defaults). */
+ * NULL).  It does not look at the rate bound: web_take() decides.
+ * Returns the event number (> 0), or WEB_E_TOO_SMALL when even an empty
+ * projection does not fit (cannot happen with the defaults). */
 int64_t web_publish(struct web *w, const char *msg, size_t len,
     const struct web_item *it);
 

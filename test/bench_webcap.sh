@@ -18,7 +18,7 @@
 # messages/s is what this box does with everything on it.  Cases:
 #   gzip      COPIES x the corpus, gzip -6 (as the streaming APIs send),
 #             sent LONG times as fast as sluice reads, default
-#             --serve-rate (10000/s): what the viewers cost a capture
+#             --serve-rate (5000/s): what the viewers cost a capture
 #             that runs as fast as the CPU allows
 #   gzip-all  the same with --serve-rate 0: every message to every
 #             viewer, the fan-out's full cost
@@ -31,16 +31,16 @@
 # With BENCH_WEBCAP_PIN=1 (the default) sluice runs on CPU 0 and the
 # upstream and readers on CPU 1 (taskset), except for gzip-all, whose
 # readers need both.  Knobs: BENCH_WEBCAP_REPS (default 3),
-# BENCH_WEBCAP_COPIES (default 3), BENCH_WEBCAP_LONG (default 10), BENCH_WEBCAP_SLUICE (default ./sluice),
-# BENCH_WEBCAP_VIEWERS (default 50), BENCH_WEBCAP_INPUTS (default "gzip
-# gzip-all plain paced").
+# BENCH_WEBCAP_COPIES (default 3), BENCH_WEBCAP_LONG (default 20),
+# BENCH_WEBCAP_SLUICE (default ./sluice), BENCH_WEBCAP_VIEWERS (default
+# 50), BENCH_WEBCAP_INPUTS (default "gzip gzip-all plain paced").
 PY=/usr/bin/python3
 reps=${BENCH_WEBCAP_REPS:-3}
 copies=${BENCH_WEBCAP_COPIES:-3}
 sluice=${BENCH_WEBCAP_SLUICE:-./sluice}
 viewers=${BENCH_WEBCAP_VIEWERS:-50}
 inputs=${BENCH_WEBCAP_INPUTS:-gzip gzip-all plain paced}
-long=${BENCH_WEBCAP_LONG:-10}
+long=${BENCH_WEBCAP_LONG:-20}
 pin=${BENCH_WEBCAP_PIN:-1}
 rate=${BENCH_WEBCAP_RATE:-20000}
 src=test/out/tweets.ndjson
