@@ -37,6 +37,9 @@
 #ifndef STREAM_READ_MAX
 #define STREAM_READ_MAX 16384	/* plain-TCP read buffer */
 #endif
+#ifndef STREAM_READS_PER_STEP
+#define STREAM_READS_PER_STEP 4	/* plain-TCP reads per stream_step */
+#endif
 #ifndef STREAM_FRAME_MAX
 #define STREAM_FRAME_MAX 65536	/* largest message delivered */
 #endif
