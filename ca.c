@@ -764,3 +764,278 @@ ca_cert_names(unsigned char *p, size_t n, br_x500_name *issuer,
 	}
 	return 0;
 }
+
+/* ---- a certificate's iPAddress subjectAltNames ---------------------- */
+
+/*
+ * For https://192.0.2.1/ or https://[2001:db8::1]/ the certificate must
+ * carry the address as a subjectAltName iPAddress (GeneralName [7], 4 or
+ * 16 octets; RFC 5280 4.2.1.6, RFC 6125 6.2.1); a dNSName or a CN that
+ * spells the address does not count.  br_x509_minimal matches DNS names
+ * only and br_x509_decoder does not expose the extensions, so this push
+ * walker reads the end-entity certificate as the engine streams it
+ * (tls.c's X.509 wrapper feeds it):
+ *
+ *   depth 0  Certificate SEQUENCE
+ *         1  tbsCertificate SEQUENCE, signatureAlgorithm, signature
+ *         2  [0] version, serial, signature, issuer, validity, subject,
+ *            subjectPublicKeyInfo, [1], [2], [3] extensions
+ *         3  Extensions SEQUENCE
+ *         4  Extension SEQUENCE ...
+ *         5  extnID OID, critical BOOLEAN (optional), extnValue OCTET STRING
+ *         6  (2.5.29.17 only) GeneralNames SEQUENCE
+ *         7  GeneralName ...: [7] compared, the others skipped
+ *
+ * It enters only the elements on that path (end[] holds where each open
+ * one ends, every child must fit in its parent), skips the rest by
+ * length, and checks each level's field order and count when it closes.
+ * Only definite DER lengths of up to 4 octets, minimal, and one-octet tags
+ * are accepted.  Anything malformed is sticky SAN_BAD: no match.  The
+ * result is the same for any slicing of the input.
+ */
+enum { SAN_TAG, SAN_LEN, SAN_LENN, SAN_SKIP, SAN_VAL, SAN_DONE, SAN_BAD };
+
+#define SAN_SEQ 0x30
+#define SAN_IP 0x87		/* [7] IMPLICIT OCTET STRING */
+
+static const unsigned char oid_san[] = { 0x55, 0x1d, 0x11 };	/* 2.5.29.17 */
+
+/* Starts a walk for the address ip[0..n), n 4 or 16. */
+void
+ca_san_init(struct ca_san *w, const unsigned char *ip, size_t n)
+{
+	memset(w, 0, sizeof *w);
+	memcpy(w->want, ip, n);
+	w->want_len = (unsigned char)n;
+}
+
+/* Bytes left in the innermost open element. */
+static uint32_t
+san_room(const struct ca_san *w)
+{
+	return w->depth ? w->end[w->depth - 1] - w->pos : 0xffffffffu - w->pos;
+}
+
+/* Opens the element whose header was just read. */
+static int
+san_enter(struct ca_san *w)
+{
+	w->end[w->depth++] = w->pos + w->len;
+	w->k[w->depth] = 0;
+	w->len = 0;
+	return SAN_TAG;
+}
+
+/* What to do with the element (w->tag, w->len) at w->depth: open it,
+ * skip it, read its value, or refuse it.  k[] counts the elements of a
+ * level, or, for tbsCertificate and Extension, is the next field. */
+static int
+san_elem(struct ca_san *w)
+{
+	unsigned d = w->depth, k = w->k[d], tag = w->tag;
+
+	if (w->k[d] < 255)
+		w->k[d]++;
+	switch (d) {
+	case 0:		/* Certificate */
+	case 3:		/* [3] holds one Extensions */
+	case 6:		/* the SAN's extnValue holds one GeneralNames */
+		return k == 0 && tag == SAN_SEQ ? san_enter(w) : SAN_BAD;
+	case 1:		/* tbsCertificate, signatureAlgorithm, signature */
+		if (k == 0 && tag == SAN_SEQ)
+			return san_enter(w);
+		if ((k == 1 && tag == SAN_SEQ) || (k == 2 && tag == 0x03))
+			return SAN_SKIP;
+		return SAN_BAD;
+	case 2:		/* tbsCertificate: k is the next field, 0..9 */
+		if (k == 0 && tag == 0xa0) {	/* version */
+			w->k[d] = 1;
+			return SAN_SKIP;
+		}
+		if (k <= 1 && tag == 0x02) {	/* serialNumber */
+			w->k[d] = 2;
+			return SAN_SKIP;
+		}
+		if (k >= 2 && k <= 6 && tag == SAN_SEQ) {	/* ... SPKI */
+			w->k[d] = (unsigned char)(k + 1);
+			return SAN_SKIP;
+		}
+		if (k == 7 && tag == 0x81) {	/* issuerUniqueID */
+			w->k[d] = 8;
+			return SAN_SKIP;
+		}
+		if (k >= 7 && k <= 8 && tag == 0x82) {	/* subjectUniqueID */
+			w->k[d] = 9;
+			return SAN_SKIP;
+		}
+		if (k >= 7 && k <= 9 && tag == 0xa3) {	/* extensions */
+			w->k[d] = 10;
+			return san_enter(w);
+		}
+		return SAN_BAD;
+	case 4:		/* Extension */
+		w->is_san = 0;
+		return tag == SAN_SEQ ? san_enter(w) : SAN_BAD;
+	case 5:		/* Extension: k is the next field, 0..2 */
+		if (k == 0 && tag == 0x06) {
+			w->k[d] = 1;
+			return w->len == sizeof oid_san ? SAN_VAL : SAN_SKIP;
+		}
+		if (k == 1 && tag == 0x01 && w->len == 1) {	/* critical */
+			w->k[d] = 2;
+			return SAN_SKIP;
+		}
+		if ((k == 1 || k == 2) && tag == 0x04) {
+			w->k[d] = 3;
+			return w->is_san ? san_enter(w) : SAN_SKIP;
+		}
+		return SAN_BAD;
+	case CA_SAN_DEPTH:	/* GeneralName: context-specific [0]..[8] */
+		if ((tag & 0xc0) != 0x80)
+			return SAN_BAD;
+		return tag == SAN_IP && w->len == w->want_len ? SAN_VAL :
+		    SAN_SKIP;
+	}
+	return SAN_BAD;
+}
+
+/* The element of level w->depth - 1 ends here: were its fields all
+ * there? */
+static int
+san_complete(const struct ca_san *w)
+{
+	unsigned k = w->k[w->depth];
+
+	switch (w->depth) {
+	case 1: return k == 3;
+	case 2: return k >= 7;
+	case 5: return k == 3;
+	case 3:
+	case 6: return k == 1;
+	}
+	return k >= 1;	/* Extensions, GeneralNames: SIZE (1..MAX) */
+}
+
+/* A value read in full: an extnID, or an iPAddress. */
+static void
+san_value(struct ca_san *w)
+{
+	if (w->depth == 5)
+		w->is_san = memcmp(w->val, oid_san, sizeof oid_san) == 0;
+	else if (memcmp(w->val, w->want, w->want_len) == 0)
+		w->match = 1;
+}
+
+/*
+ * Pushes certificate bytes p[0..n).  Returns 0 (need more), 1 when the
+ * Certificate ended with the last byte (san_match() holds the answer), or
+ * -1 for malformed input, bytes after the Certificate included (sticky).
+ * *used: bytes taken, all of them unless -1 is returned.
+ */
+int
+ca_san_push(struct ca_san *w, const unsigned char *p, size_t n, size_t *used)
+{
+	size_t i = 0, k;
+	unsigned c;
+	int rc = 0;
+
+	for (;;) {
+		switch (w->state) {
+		case SAN_TAG:
+			/* close every element that ends here */
+			while (w->depth > 0 && w->pos == w->end[w->depth - 1]) {
+				if (!san_complete(w))
+					goto bad;
+				w->depth--;
+				if (w->depth == 0) {
+					w->state = SAN_DONE;
+					break;
+				}
+			}
+			if (w->state == SAN_DONE)
+				break;
+			if (i == n)
+				goto out;
+			w->tag = p[i++];
+			w->pos++;
+			if ((w->tag & 0x1f) == 0x1f)	/* multi-octet tag */
+				goto bad;
+			w->state = SAN_LEN;
+			/* FALLTHROUGH */
+		case SAN_LEN:
+			if (i == n)
+				goto out;
+			if (san_room(w) == 0)
+				goto bad;
+			c = p[i++];
+			w->pos++;
+			w->len = c;
+			w->nlen = 0;
+			if (c >= 0x80) {
+				w->nlen = (unsigned char)(c & 0x7f);
+				w->len = 0;
+				if (w->nlen == 0 || w->nlen > 4)
+					goto bad;	/* indefinite, huge */
+			}
+			w->state = SAN_LENN;
+			/* FALLTHROUGH */
+		case SAN_LENN:
+			for (; w->nlen > 0; w->nlen--) {
+				if (i == n)
+					goto out;
+				if (san_room(w) == 0)
+					goto bad;
+				c = p[i++];
+				w->pos++;
+				if (w->len == 0 && c == 0)
+					goto bad;	/* not minimal */
+				w->len = w->len << 8 | c;
+				if (w->nlen == 1 && w->len < 0x80)
+					goto bad;	/* not minimal */
+			}
+			if (w->len > san_room(w))
+				goto bad;
+			w->state = (unsigned char)san_elem(w);
+			w->val_len = 0;
+			if (w->state == SAN_BAD)
+				goto bad;
+			break;
+		case SAN_SKIP:
+		case SAN_VAL:
+			k = n - i < w->len ? n - i : w->len;
+			if (w->state == SAN_VAL) {
+				memcpy(w->val + w->val_len, p + i, k);
+				w->val_len = (unsigned char)(w->val_len + k);
+			}
+			i += k;
+			w->pos += (uint32_t)k;
+			w->len -= (uint32_t)k;
+			if (w->len > 0)
+				goto out;
+			if (w->state == SAN_VAL)
+				san_value(w);
+			w->state = SAN_TAG;
+			break;
+		case SAN_DONE:
+			if (i < n)
+				goto bad;	/* after the Certificate */
+			rc = 1;
+			goto out;
+		default:
+			goto bad;
+		}
+	}
+bad:
+	w->state = SAN_BAD;
+	rc = -1;
+out:
+	*used = i;
+	return rc;
+}
+
+/* The walk ended well and found the address. */
+int
+ca_san_match(const struct ca_san *w)
+{
+	return w->state == SAN_DONE && w->match;
+}

@@ -1,5 +1,7 @@
 /* ca -- trust anchors for tls.c: a whole bundle in memory, or the few a
- * handshake needs, found on demand.  MIT licensed, see LICENSE.
+ * handshake needs, found on demand; and what tls.c reads from a
+ * certificate beyond BearSSL (its DNs, its iPAddress subjectAltNames).
+ * MIT licensed, see LICENSE.
  * Vendorable: needs libc (POSIX), BearSSL and this header only.
  *
  * Two ways.  (1) In memory: a caller-owned struct ca_store (fixed
@@ -174,5 +176,42 @@ int ca_scan_find(void *arg, const br_x500_name *dn, size_t ndn,
  * (not a certificate: the validator will say what is wrong with it). */
 int ca_cert_names(unsigned char *p, size_t n, br_x500_name *issuer,
     br_x500_name *subject);
+
+/* A certificate's subjectAltName iPAddress entries (GeneralName [7], 4 or
+ * 16 octets; RFC 5280 4.2.1.6), compared with one address while the DER
+ * streams in: what tls.c checks for an https://IP-ADDRESS/ host, since
+ * BearSSL matches DNS names only.  The walker follows the structure
+ * Certificate > tbsCertificate > [3] > Extensions > Extension > extnValue
+ * > GeneralNames, skips everything else by length and checks each level's
+ * fields; a dNSName or a CN that spells the address does not count.  It
+ * holds no byte of the certificate but the element being compared:
+ * sizeof(struct ca_san) is 84 bytes everywhere.  Resumable: any slicing
+ * of the input gives the same answer.  Do not touch the fields.
+ * CA_SAN_DEPTH is that path's depth, not a tunable. */
+#define CA_SAN_DEPTH 7
+struct ca_san {
+	uint32_t end[CA_SAN_DEPTH];	/* where each open element ends */
+	uint32_t pos;			/* certificate bytes walked */
+	uint32_t len;			/* bytes left of the current element */
+	unsigned char k[CA_SAN_DEPTH + 1];	/* fields seen per level */
+	unsigned char depth, state, tag, nlen;
+	unsigned char is_san, match, want_len, val_len;
+	unsigned char want[16];		/* the address, network order */
+	unsigned char val[16];		/* an OID or an iPAddress being read */
+};
+
+/* Starts a walk looking for the address ip[0..n), n 4 or 16 (network
+ * order). */
+void ca_san_init(struct ca_san *w, const unsigned char *ip, size_t n);
+
+/* Pushes certificate bytes p[0..n).  Returns 0 (need more), 1 when the
+ * Certificate ended with the last byte (ca_san_match() has the answer),
+ * or -1 for malformed input, bytes after the Certificate included
+ * (sticky: no match).  *used: bytes taken, all of them unless -1. */
+int ca_san_push(struct ca_san *w, const unsigned char *p, size_t n,
+    size_t *used);
+
+/* Nonzero when the walk ended well and found the address. */
+int ca_san_match(const struct ca_san *w);
 
 #endif

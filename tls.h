@@ -42,7 +42,7 @@
  * that spells the address does not count, and an IPv4 address does not
  * match its IPv4-mapped IPv6 form.  The certificate is read for those
  * names as it streams in, by a small push DER walker with a fixed state
- * (struct tls_san, 84 bytes, inside struct tls; no copy of the
+ * (ca.h's struct ca_san, 84 bytes, inside struct tls; no copy of the
  * certificate): it follows Certificate > tbsCertificate > extensions >
  * subjectAltName > GeneralNames and skips the rest by length; a
  * certificate it finds malformed has no address.  A mismatch fails the
@@ -193,25 +193,6 @@ struct tls_config {
 
 struct tls;
 
-/* IP-literal hosts: the end-entity certificate's subjectAltName iPAddress
- * entries, compared with the address while the certificate streams in
- * (tls.c's DER walker).  It follows the structure Certificate >
- * tbsCertificate > [3] > Extensions > Extension > extnValue >
- * GeneralNames, skipping everything else by length; it holds no byte of
- * the certificate but the element being compared.  Part of struct tls, do
- * not touch.  TLS_SAN_DEPTH is that path's depth, not a tunable. */
-#define TLS_SAN_DEPTH 7
-struct tls_san {
-	uint32_t end[TLS_SAN_DEPTH];	/* where each open element ends */
-	uint32_t pos;			/* certificate bytes walked */
-	uint32_t len;			/* bytes left of the current element */
-	unsigned char k[TLS_SAN_DEPTH + 1];	/* fields seen per level */
-	unsigned char depth, state, tag, nlen;
-	unsigned char is_san, match, want_len, val_len;
-	unsigned char want[16];		/* the address, network order */
-	unsigned char val[16];		/* an OID or an iPAddress being read */
-};
-
 /* The X.509 class installed in the engine: forwards to the minimal
  * validator and feeds the end-entity certificate to a decoder for pinning
  * and the insecure/pin-only overrides. */
@@ -242,7 +223,7 @@ struct tls {
 	int64_t vnow;		/* time used for the last chain */
 	unsigned char ip[16];	/* host as an IP literal, network order */
 	unsigned ip_len;	/* 4 or 16; 0: host is a DNS name */
-	struct tls_san san;	/* the EE certificate's iPAddress SANs */
+	struct ca_san san;	/* the EE certificate's iPAddress SANs */
 	unsigned char ee_spki[32];	/* SHA-256 of the EE SPKI */
 	int have_spki;
 	int clock_fallback;

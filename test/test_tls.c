@@ -931,10 +931,10 @@ lazy_handshakes(void)
 static int
 san_push_fn(void *ctx, const unsigned char *p, size_t n, size_t *used)
 {
-	return san_push(ctx, p, n, used);
+	return ca_san_push(ctx, p, n, used);
 }
 
-static struct tls_san san;
+static struct ca_san san;
 
 static int
 san_go_on(void *ctx, int st)
@@ -946,7 +946,7 @@ san_go_on(void *ctx, int st)
 
 /* Walks der[0..n) for the address ip (a literal) in feeding mode: the
  * push status (1: certificate ended, -1: malformed, 0: cut short) and,
- * in *match, san_match(). */
+ * in *match, ca_san_match(). */
 static int
 san_walk(int mode, const unsigned char *der, size_t n, const char *ip,
     int *match)
@@ -956,9 +956,9 @@ san_walk(int mode, const unsigned char *der, size_t n, const char *ip,
 	size_t used;
 	int st;
 
-	san_init(&san, a, al);
+	ca_san_init(&san, a, al);
 	st = t_feed(mode, san_push_fn, &san, der, n, &used, san_go_on);
-	*match = san_match(&san);
+	*match = ca_san_match(&san);
 	if (st < 0)
 		return st;
 	if (used != n)
@@ -1349,17 +1349,17 @@ san_handmade(void)
 			unsigned char a[16];
 			size_t used;
 
-			san_init(&san, a, ip_literal("127.0.0.1", a));
-			check(san_push(&san, (unsigned char *)"\x31\x00", 2,
+			ca_san_init(&san, a, ip_literal("127.0.0.1", a));
+			check(ca_san_push(&san, (unsigned char *)"\x31\x00", 2,
 			    &used) == -1);
-			check(san_push(&san, c, gn, &used) == -1 &&
-			    used == 0 && !san_match(&san));
-			san_init(&san, a, ip_literal("127.0.0.1", a));
-			check(san_push(&san, c, gn, &used) == 1 &&
-			    used == gn && san_match(&san));
-			check(san_push(&san, c, 0, &used) == 1);
-			check(san_push(&san, c, 1, &used) == -1);
-			check(!san_match(&san));
+			check(ca_san_push(&san, c, gn, &used) == -1 &&
+			    used == 0 && !ca_san_match(&san));
+			ca_san_init(&san, a, ip_literal("127.0.0.1", a));
+			check(ca_san_push(&san, c, gn, &used) == 1 &&
+			    used == gn && ca_san_match(&san));
+			check(ca_san_push(&san, c, 0, &used) == 1);
+			check(ca_san_push(&san, c, 1, &used) == -1);
+			check(!ca_san_match(&san));
 		}
 	}
 #undef WANT
@@ -1501,7 +1501,7 @@ main(void)
 	t_init("test_tls");
 	printf("# sizeof(struct tls) = %zu, iobuf mono %d, bidi %d\n",
 	    sizeof(struct tls), BR_SSL_BUFSIZE_MONO, BR_SSL_BUFSIZE_BIDI);
-	printf("# sizeof(struct tls_san) = %zu\n", sizeof(struct tls_san));
+	printf("# sizeof(struct ca_san) = %zu\n", sizeof(struct ca_san));
 	printf("# here (limits shrunk): tls_lazy %zu, ca_set %zu, "
 	    "ca_scan %zu\n", sizeof(struct tls_lazy),
 	    sizeof(struct ca_set), sizeof(struct ca_scan));
