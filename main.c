@@ -24,7 +24,6 @@
 #include "sinkfile.h"
 #include "stream.h"
 #ifndef SLUICE_NO_REDIS
-#include "resp.h"
 #include "sinkredis.h"
 #endif
 #ifndef SLUICE_NO_WEB

@@ -120,5 +120,19 @@ fz_take(struct fz_split *s, size_t left)
 	return t < left ? t : left;
 }
 
+/* The usual target body: run(data, size, whole, log) fed whole, then in
+ * slices; abort unless both logs are the same. */
+static void
+fz_whole_vs_split(void (*run)(const uint8_t *, size_t, int, struct fz_log *),
+    const uint8_t *data, size_t size)
+{
+	struct fz_log a = { 0 }, b = { 0 };
+
+	run(data, size, 1, &a);
+	run(data, size, 0, &b);
+	fz_same(&a, &b);
+	fz_free(&a);
+	fz_free(&b);
+}
 
 #endif

@@ -70,12 +70,6 @@ run(const uint8_t *data, size_t size, int whole, struct fz_log *log)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz_log a = { 0 }, b = { 0 };
-
-	run(data, size, 1, &a);
-	run(data, size, 0, &b);
-	fz_same(&a, &b);
-	fz_free(&a);
-	fz_free(&b);
+	fz_whole_vs_split(run, data, size);
 	return 0;
 }
